@@ -1,0 +1,96 @@
+package dev.agentforge.agent;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The runs a service knows by id. Finished runs stay readable for a retention time, then are evicted
+ * with their event logs; the number of runs working at once is limited.
+ */
+public final class RunRegistry {
+
+    /** How long a finished run stays readable when no retention is set. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(15);
+
+    /** How many runs may work at once when no limit is set. */
+    public static final int DEFAULT_MAX_ACTIVE_RUNS = 1000;
+
+    private final Map<String, AgentRun> runs = new ConcurrentHashMap<>();
+    private final Duration retention;
+    private final int maxActiveRuns;
+    private final Clock clock;
+
+    public RunRegistry() {
+        this(DEFAULT_RETENTION, DEFAULT_MAX_ACTIVE_RUNS, Clock.systemUTC());
+    }
+
+    public RunRegistry(Duration retention, int maxActiveRuns, Clock clock) {
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("retention must not be negative, got " + retention);
+        }
+        if (maxActiveRuns < 1) {
+            throw new IllegalArgumentException("maxActiveRuns must be at least 1, got " + maxActiveRuns);
+        }
+        this.retention = retention;
+        this.maxActiveRuns = maxActiveRuns;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts a run of the agent and registers it.
+     *
+     * @throws TooManyRunsException if {@code maxActiveRuns} runs are already working
+     */
+    public synchronized AgentRun start(Agent agent, RunRequest request) {
+        evictExpired();
+        long active = activeCount();
+        if (active >= maxActiveRuns) {
+            throw new TooManyRunsException(active, maxActiveRuns);
+        }
+        AgentRun run = agent.start(request);
+        runs.put(run.id(), run);
+        return run;
+    }
+
+    /** Returns the run with this id, unless it is unknown or was evicted. */
+    public Optional<AgentRun> find(String runId) {
+        return Optional.ofNullable(runs.get(runId));
+    }
+
+    /** The runs currently registered, working or finished. */
+    public Collection<AgentRun> runs() {
+        return List.copyOf(runs.values());
+    }
+
+    /** The number of runs still working. */
+    public long activeCount() {
+        return runs.values().stream().filter(run -> !run.status().finished()).count();
+    }
+
+    /** Removes finished runs whose retention time has passed; returns how many were removed. */
+    public int evictExpired() {
+        Instant cutoff = clock.instant().minus(retention);
+        int before = runs.size();
+        runs.values().removeIf(run -> run.finishedAt() != null && run.finishedAt().isBefore(cutoff));
+        return before - runs.size();
+    }
+
+    /** Cancels every run still working, with the given reason. */
+    public void cancelAll(String reason) {
+        runs.values().forEach(run -> run.cancel(reason));
+    }
+
+    /** The number of runs working at once has reached its limit. */
+    public static final class TooManyRunsException extends RuntimeException {
+        public TooManyRunsException(long active, int limit) {
+            super(active + " runs are working, which is the limit of " + limit
+                    + "; retry later or raise the limit of active runs");
+        }
+    }
+}
