@@ -124,7 +124,12 @@ final class AgentLoop implements Runnable {
         ChatResponse response;
         try {
             response = agent.chatModel().chat(request);
+        } catch (CancellationException e) {
+            throw e;
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("Run " + runId + " was interrupted during a model call");
+            }
             throw ModelErrors.classify(e, null);
         }
         AiMessage message = response.aiMessage();

@@ -17,7 +17,7 @@ import reactor.core.publisher.Flux;
 
 /**
  * The handle of one run: its events, its result and a way to cancel it. Every event is appended to the
- * run's {@link EventLog} before any subscriber sees it, so {@link #events()} may be subscribed to at
+ * run's {@link EventLog} before any subscriber receives it, so {@link #events()} may be subscribed to at
  * any time and still delivers the run from its first event.
  */
 public final class AgentRun {

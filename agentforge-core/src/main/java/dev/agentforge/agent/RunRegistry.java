@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The runs a service knows by id. Finished runs stay readable for a retention time, then are evicted
- * with their event logs; the number of runs working at once is limited.
+ * The runs of a service, by id. Finished runs stay readable for a retention time, then are evicted
+ * with their event logs. The number of runs working at once is limited.
  */
 public final class RunRegistry {
 

@@ -5,7 +5,7 @@ import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 
 /**
- * What a {@link ScriptedChatModel} script sees: the user's input, the match of its rule's pattern,
+ * The input of a {@link ScriptedChatModel} script: the user's input, the match of its rule's pattern,
  * and the results of the tools called so far in this turn, in call order.
  *
  * @param input the text of the last user message

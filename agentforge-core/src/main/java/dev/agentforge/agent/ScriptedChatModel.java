@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 /**
  * A deterministic, offline model driven by rules: each rule maps a user input that matches its pattern
  * to a script, which looks at the tool results of the turn so far and either calls tools or answers.
- * It knows nothing by itself; the rules bring all of its behaviour. It serves demos and tests that
+ * All of its behaviour comes from the rules. It serves demos and tests that
  * must run without a model provider, and its answers are only as right as its rules.
  *
  * <p>Inputs that match no rule get the fallback answer. Token counts are estimates: one token per
@@ -203,7 +203,7 @@ public final class ScriptedChatModel implements StreamingChatModel {
         }
 
         /**
-         * Adds a rule. Rules are tried in the order they were added; the first whose pattern is found in
+         * Adds a rule. Rules are tried in the order they were added. The first whose pattern is found in
          * the user's input runs its script for every step of that turn.
          */
         public Builder rule(String name, Pattern pattern, Script script) {

@@ -7,7 +7,6 @@ import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.LangChain4jException;
 import dev.langchain4j.exception.ModelNotFoundException;
-import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.RetriableException;
 import dev.langchain4j.exception.TimeoutException;
@@ -26,11 +25,11 @@ import java.util.concurrent.ExecutionException;
  */
 public final class ModelErrors {
 
-    // LangChain4j 1.19.0 reports an Anthropic "event: error" in a stream as this exception, whose
-    // type() returns the Anthropic error type. Core does not depend on langchain4j-anthropic, so
-    // the class is matched by name.
-    private static final String ANTHROPIC_STREAMING_EXCEPTION =
-            "dev.langchain4j.model.anthropic.internal.api.AnthropicStreamingException";
+    // LangChain4j 1.19.0 reports an Anthropic "event: error" in a stream as
+    // dev.langchain4j.model.anthropic.internal.api.AnthropicStreamingException, whose type()
+    // returns the Anthropic error type. Core does not depend on langchain4j-anthropic, so the
+    // class is matched by its simple name.
+    private static final String ANTHROPIC_STREAMING_EXCEPTION = "AnthropicStreamingException";
 
     private static final int MAX_CAUSE_DEPTH = 16;
 
@@ -58,7 +57,7 @@ public final class ModelErrors {
         if (t instanceof ModelException modelException) {
             return withPartialText(modelException, partialText);
         }
-        if (ANTHROPIC_STREAMING_EXCEPTION.equals(t.getClass().getName())) {
+        if (ANTHROPIC_STREAMING_EXCEPTION.equals(t.getClass().getSimpleName())) {
             return anthropicStreamError(t, partialText);
         }
         HttpException http = findCause(t, HttpException.class);
@@ -72,7 +71,12 @@ public final class ModelErrors {
         if (io != null) {
             return unavailable(io, partialText, t);
         }
-        return new ModelException(ErrorCodes.MODEL_ERROR, "Model call failed with " + describe(t),
+        java.util.concurrent.TimeoutException timeout = findCause(t, java.util.concurrent.TimeoutException.class);
+        if (timeout != null) {
+            return new ModelException(ErrorCodes.MODEL_UNAVAILABLE,
+                    "The model call timed out: " + sentence(describe(timeout)), true, partialText, t);
+        }
+        return new ModelException(ErrorCodes.MODEL_ERROR, "Model call failed with " + sentence(describe(t)),
                 false, partialText, t);
     }
 
@@ -85,7 +89,7 @@ public final class ModelErrors {
      * @param cause the underlying exception, or {@code null}
      */
     public static ModelException forHttpStatus(int status, String detail, String partialText, Throwable cause) {
-        String suffix = detail == null || detail.isBlank() ? "." : ": " + detail.strip();
+        String suffix = detail == null || detail.isBlank() ? "." : ": " + sentence(detail);
         if (status == 401 || status == 403) {
             return new ModelException(ErrorCodes.MODEL_AUTHENTICATION_FAILED,
                     "The model provider rejected the credentials (HTTP " + status + ")" + suffix
@@ -140,7 +144,7 @@ public final class ModelErrors {
         String normalized = type == null ? "" : type.toLowerCase(Locale.ROOT);
         String text = "The model provider reported an error"
                 + (type == null ? "" : " of type " + type)
-                + (message == null || message.isBlank() ? "." : ": " + message.strip());
+                + (message == null || message.isBlank() ? "." : ": " + sentence(message));
         return switch (normalized) {
             case "overloaded_error", "overloaded" -> new ModelException(ErrorCodes.MODEL_OVERLOADED,
                     text + " Retry later.", true, partialText, cause);
@@ -188,54 +192,60 @@ public final class ModelErrors {
     }
 
     private static ModelException langChain4jError(LangChain4jException t, String partialText) {
-        String detail = describe(t);
+        String detail = sentence(describe(t));
         if (t instanceof RateLimitException) {
             return new ModelException(ErrorCodes.MODEL_RATE_LIMITED,
                     "The model provider's rate limit was reached: " + detail + " Retry later.", true, partialText, t);
         }
+
         if (t instanceof TimeoutException) {
             return new ModelException(ErrorCodes.MODEL_UNAVAILABLE,
                     "The model call timed out: " + detail, true, partialText, t);
         }
+
         if (t instanceof InternalServerException) {
             boolean overloaded = t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains("overloaded");
             return new ModelException(overloaded ? ErrorCodes.MODEL_OVERLOADED : ErrorCodes.MODEL_ERROR,
                     "The model provider failed: " + detail, true, partialText, t);
         }
+
         if (t instanceof AuthenticationException) {
             return new ModelException(ErrorCodes.MODEL_AUTHENTICATION_FAILED,
                     "The model provider rejected the credentials: " + detail
                             + " Check the API key and its permissions.", false, partialText, t);
         }
+
         if (t instanceof ModelNotFoundException) {
             return new ModelException(ErrorCodes.MODEL_BAD_REQUEST,
                     "The model was not found: " + detail + " Check the model name.", false, partialText, t);
         }
+
         if (t instanceof InvalidRequestException) {
             return new ModelException(ErrorCodes.MODEL_BAD_REQUEST,
                     "The model provider rejected the request as invalid: " + detail, false, partialText, t);
         }
+
         if (t instanceof UnresolvedModelServerException) {
             return new ModelException(ErrorCodes.MODEL_UNAVAILABLE,
                     "The model server's address could not be resolved: " + detail + " Check the base URL.",
                     false, partialText, t);
         }
+
         IOException io = findCause(t, IOException.class);
         if (io != null) {
             return unavailable(io, partialText, t);
         }
+
         if (t instanceof RetriableException) {
             return new ModelException(ErrorCodes.MODEL_ERROR, "Model call failed with " + detail, true, partialText, t);
         }
-        if (t instanceof NonRetriableException) {
-            return new ModelException(ErrorCodes.MODEL_ERROR, "Model call failed with " + detail, false, partialText, t);
-        }
+
         return new ModelException(ErrorCodes.MODEL_ERROR, "Model call failed with " + detail, false, partialText, t);
     }
 
     private static ModelException unavailable(IOException io, String partialText, Throwable cause) {
         return new ModelException(ErrorCodes.MODEL_UNAVAILABLE,
-                "The model provider could not be reached or the connection failed: " + describe(io),
+                "The model provider could not be reached or the connection failed: " + sentence(describe(io)),
                 true, partialText, cause);
     }
 
@@ -263,6 +273,13 @@ public final class ModelErrors {
             current = current.getCause();
         }
         return null;
+    }
+
+    // Ends the text with a full stop unless it already ends a sentence, so that advice can follow.
+    private static String sentence(String text) {
+        String stripped = text.strip();
+        char last = stripped.charAt(stripped.length() - 1);
+        return last == '.' || last == '!' || last == '?' ? stripped : stripped + ".";
     }
 
     private static String describe(Throwable t) {

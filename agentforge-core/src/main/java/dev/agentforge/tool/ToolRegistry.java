@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The tools an agent may call, by name. The registry turns the model's raw call (a name and a JSON
- * text) into a validated call: it reports an unknown name with the list of tools that exist, and
+ * The tools an agent may call, by name. The registry turns the model's raw call, a name and a JSON
+ * text, into a validated call. An unknown name is reported with the list of tools that exist, and
  * arguments that are not JSON or do not match the tool's schema with the fields that are wrong.
  */
 public final class ToolRegistry {
