@@ -11,6 +11,7 @@ import dev.agentforge.event.Token;
 import dev.agentforge.event.Usage;
 import dev.agentforge.model.ModelErrors;
 import dev.agentforge.model.ModelException;
+import dev.agentforge.model.openai.OpenAiCompatibleChatModel;
 import dev.agentforge.tool.ToolCall;
 import dev.agentforge.tool.ToolOutcome;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -24,13 +25,16 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.PartialThinking;
+import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.langchain4j.model.output.TokenUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,9 +149,12 @@ final class AgentLoop implements Runnable {
     private ChatResponse stream(ChatRequest request) throws InterruptedException {
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         StringBuilder partial = new StringBuilder();
-        agent.streamingModel().chat(request, new StreamingChatResponseHandler() {
+        // The handle that aborts the provider's stream; LangChain4j models pass it with each partial response.
+        AtomicReference<StreamingHandle> handle = new AtomicReference<>();
+        StreamingChatResponseHandler handler = new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(PartialResponse response, PartialResponseContext context) {
+                handle.compareAndSet(null, context.streamingHandle());
                 if (run.status().finished()) {
                     context.streamingHandle().cancel();
                     return;
@@ -164,6 +171,12 @@ final class AgentLoop implements Runnable {
             }
 
             @Override
+            public void onPartialThinking(PartialThinking thinking, PartialThinkingContext context) {
+                handle.compareAndSet(null, context.streamingHandle());
+                onPartialThinking(thinking);
+            }
+
+            @Override
             public void onPartialThinking(PartialThinking thinking) {
                 run.emit((sequence, now) -> new Thought(runId, sequence, now, thinking.text()));
             }
@@ -177,10 +190,19 @@ final class AgentLoop implements Runnable {
             public void onError(Throwable error) {
                 done.completeExceptionally(error);
             }
-        });
+        };
+        if (agent.streamingModel() instanceof OpenAiCompatibleChatModel openAi) {
+            handle.set(openAi.stream(request, handler));
+        } else {
+            agent.streamingModel().chat(request, handler);
+        }
         try {
             return done.get();
         } catch (InterruptedException e) {
+            StreamingHandle streaming = handle.get();
+            if (streaming != null) {
+                streaming.cancel();
+            }
             done.cancel(true);
             throw e;
         } catch (ExecutionException e) {

@@ -20,7 +20,10 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.langchain4j.model.output.FinishReason;
 import java.time.Duration;
 import java.util.List;
@@ -259,6 +262,38 @@ class AgentTest {
         AgentRun run = agent().start("something else");
 
         assertThat(run.result().get(20, TimeUnit.SECONDS).answer()).contains("offline scripted model");
+    }
+
+    @Test
+    void cancelAbortsTheModelStream() throws Exception {
+        CountDownLatch streaming = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean aborted = new java.util.concurrent.atomic.AtomicBoolean();
+        StreamingHandle handle = new StreamingHandle() {
+            @Override
+            public void cancel() {
+                aborted.set(true);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return aborted.get();
+            }
+        };
+        StreamingChatModel endless = new StreamingChatModel() {
+            @Override
+            public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+                handler.onPartialResponse(new PartialResponse("Counting"), new PartialResponseContext(handle));
+                streaming.countDown();
+            }
+        };
+        AgentRun run = Agent.builder().model(endless).build().start("count forever");
+        assertThat(streaming.await(20, TimeUnit.SECONDS)).isTrue();
+
+        run.cancel("enough");
+
+        assertThat(run.result().get(20, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.CANCELLED);
+        org.awaitility.Awaitility.await().atMost(WAIT).untilTrue(aborted);
+        assertThat(eventsOf(run)).extracting(AgentEvent::type).containsExactly("run_started", "token", "cancelled");
     }
 
     @Test
