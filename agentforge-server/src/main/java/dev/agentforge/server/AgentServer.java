@@ -1,0 +1,314 @@
+package dev.agentforge.server;
+
+import dev.agentforge.agent.Agent;
+import dev.agentforge.agent.RunRegistry;
+import dev.agentforge.agent.RunRequest;
+import dev.agentforge.event.EventCodec;
+import dev.agentforge.monitor.ReadinessContributor;
+import dev.agentforge.monitor.ReadinessRegistry;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server of an agent: the {@code /v1/runs} routes with SSE event streams, and the
+ * {@code /health} routes, served by Javalin on Jetty 12 with a virtual thread per request.
+ *
+ * <pre>{@code
+ * try (AgentServer server = AgentServer.create(agent).port(8080).start()) {
+ *     System.out.println("Serving on " + server.url());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>docs/http-api.md describes every route, status code and error code.
+ */
+public final class AgentServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
+
+    /** The port when none is set. */
+    public static final int DEFAULT_PORT = 8080;
+
+    /** The address the server binds to when none is set: loopback only. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    /** The largest request body accepted when no limit is set: 1 MiB. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 1_048_576;
+
+    /** How long an SSE stream may be idle before the server writes a keep-alive comment. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+    /** The reconnection time sent in the {@code retry} field at the start of every SSE stream. */
+    public static final Duration DEFAULT_SSE_RETRY = Duration.ofSeconds(3);
+
+    /** The name of the readiness contributor that reports whether this server accepts requests. */
+    public static final String READINESS_NAME = "http-server";
+
+    private static final String ERROR_WRITTEN = "agentforge.errorWritten";
+
+    private final Javalin app;
+    private final RunRoutes runRoutes;
+    private final RunRegistry runRegistry;
+    private final boolean ownsRunRegistry;
+    private final ReadinessRegistry readiness;
+    private final String host;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private AgentServer(Builder builder) {
+        this.runRegistry = builder.runRegistry != null ? builder.runRegistry : new RunRegistry();
+        this.ownsRunRegistry = builder.runRegistry == null;
+        this.readiness = builder.readiness != null ? builder.readiness : new ReadinessRegistry();
+        this.host = builder.host;
+        this.runRoutes = new RunRoutes(builder.agent, runRegistry, builder.maxBodyBytes, builder.heartbeat,
+                builder.sseRetry.toMillis());
+        this.app = Javalin.create(config -> configure(config, builder));
+    }
+
+    /** Starts configuring a server for the agent. */
+    public static Builder create(Agent agent) {
+        return new Builder(agent);
+    }
+
+    private void configure(JavalinConfig config, Builder builder) {
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.jetty.host = builder.host;
+        config.jetty.port = builder.port;
+        config.jetty.threadPool = threadPool();
+        config.http.prefer405over404 = true;
+        config.jsonMapper(new Jackson3JsonMapper(EventCodec.mapper()));
+
+        config.routes.before(ctx -> RequestContext.setPrincipal(ctx, RunRequest.ANONYMOUS));
+        config.routes.post("/v1/runs", runRoutes::start);
+        config.routes.get("/v1/runs/{id}", runRoutes::status);
+        config.routes.get("/v1/runs/{id}/events", runRoutes::events);
+        config.routes.post("/v1/runs/{id}/cancel", runRoutes::cancel);
+        config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        config.routes.get("/health/ready", this::ready);
+
+        config.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
+        config.routes.exception(Exception.class, this::internalError);
+        config.routes.error(404, this::notFound);
+        config.routes.error(405, this::methodNotAllowed);
+    }
+
+    // Jetty hands each request to a new virtual thread named agentforge-http-N, and its platform
+    // threads only accept connections and select.
+    private static QueuedThreadPool threadPool() {
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+        pool.setName("jetty-http");
+        pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("agentforge-http-", 0).factory()));
+        return pool;
+    }
+
+    private AgentServer startServer() {
+        readiness.register(READINESS_NAME, () -> stopped.get()
+                ? ReadinessContributor.Status.notReady(READINESS_NAME, "the server is stopping")
+                : ReadinessContributor.Status.ready(READINESS_NAME));
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            readiness.unregister(READINESS_NAME);
+            throw e;
+        }
+        LOG.info("AgentForge server started on {}", url());
+        return this;
+    }
+
+    /** Returns the port the server listens on, which is the actual port when it was started on port 0. */
+    public int port() {
+        return app.port();
+    }
+
+    /** Returns the server's base URL without a trailing slash, such as {@code http://127.0.0.1:8080}. */
+    public String url() {
+        String displayHost = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+        if (displayHost.contains(":")) {
+            displayHost = "[" + displayHost + "]";
+        }
+        return "http://" + displayHost + ":" + port();
+    }
+
+    /** Returns the registry of this server's runs. */
+    public RunRegistry runRegistry() {
+        return runRegistry;
+    }
+
+    /** Returns the readiness contributors that {@code /health/ready} reports. */
+    public ReadinessRegistry readiness() {
+        return readiness;
+    }
+
+    /** Returns the number of SSE event streams open now. */
+    public int openStreams() {
+        return runRoutes.openStreams();
+    }
+
+    /**
+     * Stops the server: it turns not ready, ends every open SSE stream, and stops Jetty. Runs that
+     * are still working are cancelled when the server created its own run registry, but runs of a
+     * registry passed to {@link Builder#runRegistry} are left to its owner. Calling it again does
+     * nothing.
+     */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("AgentForge server on {} stopping", url());
+        runRoutes.closeStreams("the server is stopping");
+        if (ownsRunRegistry) {
+            runRegistry.cancelAll("the server stopped");
+        }
+        app.stop();
+        readiness.unregister(READINESS_NAME);
+        LOG.info("AgentForge server stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void ready(Context ctx) {
+        ReadinessRegistry.Report report = readiness.check();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", report.ready() ? "UP" : "DOWN");
+        body.put("checks", report.statuses());
+        ctx.status(report.ready() ? 200 : 503).json(body);
+    }
+
+    private void notFound(Context ctx) {
+        if (ctx.attribute(ERROR_WRITTEN) == null) {
+            writeError(ctx, new ApiException(404, ErrorCode.NOT_FOUND, "No route matches " + ctx.method().name()
+                    + " " + ctx.path() + "; docs/http-api.md lists the routes"));
+        }
+    }
+
+    private void methodNotAllowed(Context ctx) {
+        if (ctx.attribute(ERROR_WRITTEN) != null) {
+            return;
+        }
+        List<String> allowed = Routes.allowedMethods(ctx.path());
+        writeError(ctx, new ApiException(405, ErrorCode.METHOD_NOT_ALLOWED, "Method " + ctx.method().name()
+                + " is not allowed on " + ctx.path() + "; use " + String.join(" or ", allowed),
+                Map.of("allowedMethods", allowed), Map.of("Allow", String.join(", ", allowed))));
+    }
+
+    private void internalError(Exception e, Context ctx) {
+        LOG.error("Request {} {} failed with an unexpected exception", ctx.method().name(), ctx.path(), e);
+        writeError(ctx, new ApiException(500, ErrorCode.INTERNAL_ERROR, "The server failed to handle the request ("
+                + e.getClass().getName() + "); the server log has the details"));
+    }
+
+    private static void writeError(Context ctx, ApiException e) {
+        if (ctx.res().isCommitted()) {
+            LOG.warn("Cannot send error {} for {} {}: the response has already started", e.code(),
+                    ctx.method().name(), ctx.path());
+            return;
+        }
+        LOG.debug("Rejected {} {} with {} {}: {}", ctx.method().name(), ctx.path(), e.status(), e.code(),
+                e.getMessage());
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", e.code());
+        error.put("message", e.getMessage());
+        error.put("status", e.status());
+        error.putAll(e.details());
+        e.headers().forEach(ctx::header);
+        ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
+        ctx.status(e.status()).json(Map.of("error", error));
+    }
+
+    /** Configures an {@link AgentServer}. {@link #start()} binds the port and returns the running server. */
+    public static final class Builder {
+        private final Agent agent;
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Duration heartbeat = DEFAULT_HEARTBEAT;
+        private Duration sseRetry = DEFAULT_SSE_RETRY;
+        private RunRegistry runRegistry;
+        private ReadinessRegistry readiness;
+
+        private Builder(Agent agent) {
+            this.agent = Objects.requireNonNull(agent, "agent");
+        }
+
+        /** Sets the address to bind to. {@code 0.0.0.0} listens on every interface. */
+        public Builder host(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host must be an IP address or host name, got '" + host + "'");
+            }
+            this.host = host;
+            return this;
+        }
+
+        /** Sets the port to listen on. Port 0 picks a free port, which {@link AgentServer#port()} returns. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Sets the largest request body accepted, in bytes. Larger bodies get 413. */
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            if (maxBodyBytes < 1) {
+                throw new IllegalArgumentException("maxBodyBytes must be at least 1, got " + maxBodyBytes);
+            }
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /** Sets how long an SSE stream may be idle before a keep-alive comment is written. */
+        public Builder heartbeat(Duration heartbeat) {
+            if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
+                throw new IllegalArgumentException("heartbeat must be a positive duration, got " + heartbeat);
+            }
+            this.heartbeat = heartbeat;
+            return this;
+        }
+
+        /** Sets the reconnection time sent in the {@code retry} field at the start of each SSE stream. */
+        public Builder sseRetry(Duration sseRetry) {
+            if (sseRetry == null || sseRetry.isNegative()) {
+                throw new IllegalArgumentException("sseRetry must be zero or a positive duration, got " + sseRetry);
+            }
+            this.sseRetry = sseRetry;
+            return this;
+        }
+
+        /** Uses a prepared run registry, which sets retention and the limit of active runs. */
+        public Builder runRegistry(RunRegistry runRegistry) {
+            this.runRegistry = Objects.requireNonNull(runRegistry, "runRegistry");
+            return this;
+        }
+
+        /** Uses a prepared readiness registry, to which the server adds its own contributor. */
+        public Builder readiness(ReadinessRegistry readiness) {
+            this.readiness = Objects.requireNonNull(readiness, "readiness");
+            return this;
+        }
+
+        /**
+         * Binds the port and starts serving.
+         *
+         * @throws io.javalin.util.JavalinBindException if the port is in use
+         */
+        public AgentServer start() {
+            return new AgentServer(this).startServer();
+        }
+    }
+}

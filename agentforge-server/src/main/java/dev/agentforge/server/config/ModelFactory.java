@@ -1,0 +1,98 @@
+package dev.agentforge.server.config;
+
+import dev.agentforge.agent.Agent;
+import dev.agentforge.model.openai.OpenAiCompatibleChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the model that {@code AGENTFORGE_MODEL} names:
+ *
+ * <ul>
+ *   <li>{@code scripted}: the offline scripted model, which the caller supplies because its rules
+ *       belong to the application;
+ *   <li>{@code openai:<model>}: {@link OpenAiCompatibleChatModel} at {@code OPENAI_BASE_URL} with
+ *       {@code OPENAI_API_KEY};
+ *   <li>{@code anthropic:<model>}: LangChain4j's {@link AnthropicStreamingChatModel} at
+ *       {@code ANTHROPIC_BASE_URL} with {@code ANTHROPIC_API_KEY}.
+ * </ul>
+ */
+public final class ModelFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFactory.class);
+
+    private ModelFactory() {
+    }
+
+    /**
+     * A created model and the label the agent reports for it.
+     *
+     * @param model the streaming model
+     * @param label {@code scripted}, or {@code provider:model} such as {@code openai:gpt-4o-mini}
+     * @param scripted whether this is the offline scripted model
+     */
+    public record ModelSelection(StreamingChatModel model, String label, boolean scripted) {
+
+        public ModelSelection {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(label, "label");
+        }
+
+        /** Sets this model and its label on an agent builder. */
+        public Agent.Builder applyTo(Agent.Builder builder) {
+            return builder.model(model).modelName(label);
+        }
+    }
+
+    /**
+     * Creates the configured model.
+     *
+     * @param scriptedModel supplies the scripted model, and is called only when the configuration names it
+     * @throws ConfigException if the provider's API key is missing, naming the variable to set
+     */
+    public static ModelSelection create(ServerConfig config, Supplier<? extends StreamingChatModel> scriptedModel) {
+        ServerConfig.ModelSpec spec = config.model();
+        return switch (spec.provider()) {
+            case ServerConfig.ModelSpec.SCRIPTED -> new ModelSelection(scriptedModel.get(), spec.label(), true);
+            case ServerConfig.ModelSpec.OPENAI -> openAi(config, spec);
+            case ServerConfig.ModelSpec.ANTHROPIC -> anthropic(config, spec);
+            default -> throw new ConfigException("Invalid " + ServerConfig.MODEL + " '" + spec.label()
+                    + "': unknown model provider; use " + ServerConfig.ModelSpec.ACCEPTED_FORMS);
+        };
+    }
+
+    private static ModelSelection openAi(ServerConfig config, ServerConfig.ModelSpec spec) {
+        String apiKey = requireKey(config.openAiApiKey(), ServerConfig.OPENAI_API_KEY, spec);
+        StreamingChatModel model = OpenAiCompatibleChatModel.builder()
+                .baseUrl(config.openAiBaseUrl())
+                .apiKey(apiKey)
+                .modelName(spec.name())
+                .build();
+        LOG.info("Model {} at {}", spec.label(), config.openAiBaseUrl());
+        return new ModelSelection(model, spec.label(), false);
+    }
+
+    private static ModelSelection anthropic(ServerConfig config, ServerConfig.ModelSpec spec) {
+        String apiKey = requireKey(config.anthropicApiKey(), ServerConfig.ANTHROPIC_API_KEY, spec);
+        StreamingChatModel model = AnthropicStreamingChatModel.builder()
+                .baseUrl(config.anthropicBaseUrl())
+                .apiKey(apiKey)
+                .modelName(spec.name())
+                .build();
+        LOG.info("Model {} at {}", spec.label(), config.anthropicBaseUrl());
+        return new ModelSelection(model, spec.label(), false);
+    }
+
+    private static String requireKey(String apiKey, String variable, ServerConfig.ModelSpec spec) {
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new ConfigException(ServerConfig.MODEL + " is '" + spec.label() + "', but " + variable
+                    + " is not set; set " + variable + " to the provider's API key, or set " + ServerConfig.MODEL
+                    + " to one of " + ServerConfig.ModelSpec.ACCEPTED_FORMS);
+        }
+        return apiKey;
+    }
+}

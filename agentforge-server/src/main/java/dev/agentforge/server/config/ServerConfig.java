@@ -1,0 +1,261 @@
+package dev.agentforge.server.config;
+
+import dev.agentforge.agent.Agent;
+import dev.agentforge.agent.RunRegistry;
+import dev.agentforge.server.AgentServer;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The settings of a server, read from environment variables. Every variable is optional, and a
+ * blank value counts as unset. docs/configuration.md lists each variable with its default.
+ *
+ * @param host the address to bind to ({@code AGENTFORGE_HOST})
+ * @param port the port to listen on, 0 for any free port ({@code PORT})
+ * @param model which model serves the agent ({@code AGENTFORGE_MODEL})
+ * @param openAiApiKey the OpenAI API key, or null ({@code OPENAI_API_KEY})
+ * @param openAiBaseUrl the base URL of the OpenAI-compatible API ({@code OPENAI_BASE_URL})
+ * @param anthropicApiKey the Anthropic API key, or null ({@code ANTHROPIC_API_KEY})
+ * @param anthropicBaseUrl the base URL of the Anthropic API ({@code ANTHROPIC_BASE_URL})
+ * @param maxBodyBytes the largest request body accepted, in bytes ({@code AGENTFORGE_MAX_BODY_BYTES})
+ * @param maxSteps how many model turns of a run may call tools ({@code AGENTFORGE_MAX_STEPS})
+ * @param maxActiveRuns how many runs may work at once ({@code AGENTFORGE_MAX_ACTIVE_RUNS})
+ * @param runRetention how long a finished run stays readable ({@code AGENTFORGE_RUN_RETENTION})
+ * @param sseHeartbeat how long an SSE stream may be idle before a keep-alive comment
+ *     ({@code AGENTFORGE_SSE_HEARTBEAT})
+ * @param databaseUrl the JDBC URL of the demo database, or null for an embedded H2 database
+ *     ({@code AGENTFORGE_DATABASE_URL})
+ * @param databaseUser the database user, or null ({@code AGENTFORGE_DATABASE_USER})
+ * @param databasePassword the database password, or null ({@code AGENTFORGE_DATABASE_PASSWORD})
+ */
+public record ServerConfig(String host, int port, ModelSpec model, String openAiApiKey, String openAiBaseUrl,
+        String anthropicApiKey, String anthropicBaseUrl, long maxBodyBytes, int maxSteps, int maxActiveRuns,
+        Duration runRetention, Duration sseHeartbeat, String databaseUrl, String databaseUser,
+        String databasePassword) {
+
+    public static final String HOST = "AGENTFORGE_HOST";
+    public static final String PORT = "PORT";
+    public static final String MODEL = "AGENTFORGE_MODEL";
+    public static final String OPENAI_API_KEY = "OPENAI_API_KEY";
+    public static final String OPENAI_BASE_URL = "OPENAI_BASE_URL";
+    public static final String ANTHROPIC_API_KEY = "ANTHROPIC_API_KEY";
+    public static final String ANTHROPIC_BASE_URL = "ANTHROPIC_BASE_URL";
+    public static final String MAX_BODY_BYTES = "AGENTFORGE_MAX_BODY_BYTES";
+    public static final String MAX_STEPS = "AGENTFORGE_MAX_STEPS";
+    public static final String MAX_ACTIVE_RUNS = "AGENTFORGE_MAX_ACTIVE_RUNS";
+    public static final String RUN_RETENTION = "AGENTFORGE_RUN_RETENTION";
+    public static final String SSE_HEARTBEAT = "AGENTFORGE_SSE_HEARTBEAT";
+    public static final String DATABASE_URL = "AGENTFORGE_DATABASE_URL";
+    public static final String DATABASE_USER = "AGENTFORGE_DATABASE_USER";
+    public static final String DATABASE_PASSWORD = "AGENTFORGE_DATABASE_PASSWORD";
+
+    /** The OpenAI API's base URL when {@code OPENAI_BASE_URL} is unset. */
+    public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+
+    /** The Anthropic API's base URL when {@code ANTHROPIC_BASE_URL} is unset. */
+    public static final String DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com/v1/";
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(runRetention, "runRetention");
+        Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
+    }
+
+    /**
+     * The model setting: {@code scripted}, {@code openai:<model>} or {@code anthropic:<model>}.
+     *
+     * @param provider {@code scripted}, {@code openai} or {@code anthropic}
+     * @param name the provider's model name, or null for the scripted model
+     */
+    public record ModelSpec(String provider, String name) {
+
+        public static final String SCRIPTED = "scripted";
+        public static final String OPENAI = "openai";
+        public static final String ANTHROPIC = "anthropic";
+
+        static final String ACCEPTED_FORMS = "'scripted', 'openai:<model>' (for example openai:gpt-4o-mini) "
+                + "or 'anthropic:<model>' (for example anthropic:claude-sonnet-4-5)";
+
+        /**
+         * Parses a model setting.
+         *
+         * @throws ConfigException if the text has none of the accepted forms
+         */
+        public static ModelSpec parse(String text) {
+            String value = text.strip();
+            if (value.equals(SCRIPTED)) {
+                return new ModelSpec(SCRIPTED, null);
+            }
+            int colon = value.indexOf(':');
+            String provider = colon < 0 ? value : value.substring(0, colon);
+            String name = colon < 0 ? "" : value.substring(colon + 1).strip();
+            if (!provider.equals(OPENAI) && !provider.equals(ANTHROPIC)) {
+                throw new ConfigException("Invalid " + MODEL + " '" + text + "': unknown model provider '" + provider
+                        + "'; use " + ACCEPTED_FORMS);
+            }
+            if (name.isEmpty()) {
+                throw new ConfigException("Invalid " + MODEL + " '" + text + "': no model name after '" + provider
+                        + ":'; use " + ACCEPTED_FORMS);
+            }
+            return new ModelSpec(provider, name);
+        }
+
+        /** Returns whether this is the offline scripted model. */
+        public boolean scripted() {
+            return provider.equals(SCRIPTED);
+        }
+
+        /** Returns the label sent in {@code run_started}: {@code scripted} or {@code provider:model}. */
+        public String label() {
+            return scripted() ? SCRIPTED : provider + ":" + name;
+        }
+    }
+
+    /**
+     * Reads every setting from the given environment variables.
+     *
+     * @param env the variables, such as {@code System.getenv()}, or a map that a test builds
+     * @throws ConfigException naming the variable, its value and the expected form, for the first
+     *     invalid setting
+     */
+    public static ServerConfig fromEnvironment(Map<String, String> env) {
+        EnvReader reader = new EnvReader(env);
+        return new ServerConfig(
+                reader.text(HOST, AgentServer.DEFAULT_HOST),
+                reader.integer(PORT, AgentServer.DEFAULT_PORT, 0, 65_535),
+                ModelSpec.parse(reader.text(MODEL, ModelSpec.SCRIPTED)),
+                reader.text(OPENAI_API_KEY, null),
+                reader.url(OPENAI_BASE_URL, DEFAULT_OPENAI_BASE_URL),
+                reader.text(ANTHROPIC_API_KEY, null),
+                reader.url(ANTHROPIC_BASE_URL, DEFAULT_ANTHROPIC_BASE_URL),
+                reader.longInteger(MAX_BODY_BYTES, AgentServer.DEFAULT_MAX_BODY_BYTES, 1, Long.MAX_VALUE),
+                reader.integer(MAX_STEPS, Agent.DEFAULT_MAX_STEPS, 1, Integer.MAX_VALUE),
+                reader.integer(MAX_ACTIVE_RUNS, RunRegistry.DEFAULT_MAX_ACTIVE_RUNS, 1, Integer.MAX_VALUE),
+                reader.duration(RUN_RETENTION, RunRegistry.DEFAULT_RETENTION, true),
+                reader.duration(SSE_HEARTBEAT, AgentServer.DEFAULT_HEARTBEAT, false),
+                reader.text(DATABASE_URL, null),
+                reader.text(DATABASE_USER, null),
+                reader.text(DATABASE_PASSWORD, null));
+    }
+
+    /** Applies the server settings to a server builder: host, port, body limit and heartbeat. */
+    public AgentServer.Builder applyTo(AgentServer.Builder builder) {
+        return builder.host(host).port(port).maxBodyBytes(maxBodyBytes).heartbeat(sseHeartbeat);
+    }
+
+    /** Creates a run registry with this configuration's retention and limit of active runs. */
+    public RunRegistry newRunRegistry() {
+        return new RunRegistry(runRetention, maxActiveRuns, java.time.Clock.systemUTC());
+    }
+
+    // Keeps the API keys and the database password out of logs.
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", model=" + model.label()
+                + ", openAiApiKey=" + mask(openAiApiKey) + ", openAiBaseUrl=" + openAiBaseUrl
+                + ", anthropicApiKey=" + mask(anthropicApiKey) + ", anthropicBaseUrl=" + anthropicBaseUrl
+                + ", maxBodyBytes=" + maxBodyBytes + ", maxSteps=" + maxSteps + ", maxActiveRuns=" + maxActiveRuns
+                + ", runRetention=" + runRetention + ", sseHeartbeat=" + sseHeartbeat
+                + ", databaseUrl=" + redactedDatabaseUrl() + ", databaseUser=" + databaseUser
+                + ", databasePassword=" + mask(databasePassword) + "]";
+    }
+
+    private static String mask(String secret) {
+        return secret == null ? "null" : "(set)";
+    }
+
+    /**
+     * Returns the database URL for logs: without its parameters, which may carry a password after
+     * {@code ?} (PostgreSQL) or {@code ;} (H2), or {@code null} when no URL is set.
+     */
+    public String redactedDatabaseUrl() {
+        if (databaseUrl == null) {
+            return null;
+        }
+        int end = databaseUrl.length();
+        for (char separator : new char[] {'?', ';'}) {
+            int index = databaseUrl.indexOf(separator);
+            if (index >= 0) {
+                end = Math.min(end, index);
+            }
+        }
+        return end < databaseUrl.length() ? databaseUrl.substring(0, end) + "(parameters hidden)" : databaseUrl;
+    }
+
+    /** Reads and validates single variables. Every error names the variable, the value and the form. */
+    private record EnvReader(Map<String, String> env) {
+
+        String text(String name, String defaultValue) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? defaultValue : value.strip();
+        }
+
+        int integer(String name, int defaultValue, int min, int max) {
+            return (int) longInteger(name, defaultValue, min, max);
+        }
+
+        long longInteger(String name, long defaultValue, long min, long max) {
+            String value = text(name, null);
+            if (value == null) {
+                return defaultValue;
+            }
+            String form = "; expected a whole number from " + min + " to " + max;
+            long parsed;
+            try {
+                parsed = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new ConfigException("Invalid " + name + " '" + value + "': not a whole number" + form);
+            }
+            if (parsed < min || parsed > max) {
+                throw new ConfigException("Invalid " + name + " '" + value + "': out of range" + form);
+            }
+            return parsed;
+        }
+
+        // Accepts an ISO-8601 duration such as PT15S, or a whole number of seconds.
+        Duration duration(String name, Duration defaultValue, boolean zeroAllowed) {
+            String value = text(name, null);
+            if (value == null) {
+                return defaultValue;
+            }
+            String form = "; expected an ISO-8601 duration such as PT15S or PT0.5S, or a whole number of seconds"
+                    + (zeroAllowed ? " (0 or more)" : " (more than 0)");
+            Duration parsed;
+            try {
+                parsed = value.chars().allMatch(Character::isDigit)
+                        ? Duration.ofSeconds(Long.parseLong(value))
+                        : Duration.parse(value);
+            } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+                throw new ConfigException("Invalid " + name + " '" + value + "': not a duration" + form);
+            }
+            if (parsed.isNegative() || (!zeroAllowed && parsed.isZero())) {
+                throw new ConfigException("Invalid " + name + " '" + value + "': out of range" + form);
+            }
+            return parsed;
+        }
+
+        String url(String name, String defaultValue) {
+            String value = text(name, null);
+            if (value == null) {
+                return defaultValue;
+            }
+            String form = "; expected an absolute http or https URL such as " + defaultValue;
+            try {
+                URI uri = new URI(value);
+                String scheme = uri.getScheme();
+                if (scheme == null || uri.getHost() == null
+                        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+                    throw new ConfigException("Invalid " + name + " '" + value + "': not an absolute http(s) URL" + form);
+                }
+            } catch (URISyntaxException e) {
+                throw new ConfigException("Invalid " + name + " '" + value + "': " + e.getReason() + form);
+            }
+            return value;
+        }
+    }
+}
