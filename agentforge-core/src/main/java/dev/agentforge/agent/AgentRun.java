@@ -81,6 +81,15 @@ public final class AgentRun {
         return finishedAt;
     }
 
+    /**
+     * Returns an estimate of the heap this run retains, in bytes: its event log, which holds every
+     * token, tool result and answer of the run. The JVM counts no allocation per virtual thread, so
+     * this counts what the run keeps rather than what it allocated.
+     */
+    public long retainedBytes() {
+        return log.retainedBytes();
+    }
+
     /** The run's event log. */
     public EventLog log() {
         return log;

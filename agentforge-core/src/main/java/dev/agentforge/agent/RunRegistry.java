@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The runs of a service, by id. Finished runs stay readable for a retention time, then are evicted
@@ -22,6 +24,7 @@ public final class RunRegistry {
     public static final int DEFAULT_MAX_ACTIVE_RUNS = 1000;
 
     private final Map<String, AgentRun> runs = new ConcurrentHashMap<>();
+    private final List<Consumer<RunRequest>> admissionChecks = new CopyOnWriteArrayList<>();
     private final Duration retention;
     private final int maxActiveRuns;
     private final Clock clock;
@@ -43,12 +46,24 @@ public final class RunRegistry {
     }
 
     /**
+     * Adds a check that runs before each run starts and rejects the run by throwing, such as the hard
+     * memory limit of {@code MemoryMonitor.admitNewRun()}.
+     */
+    public void addAdmissionCheck(Consumer<RunRequest> check) {
+        admissionChecks.add(check);
+    }
+
+    /**
      * Starts a run of the agent and registers it.
      *
      * @throws TooManyRunsException if {@code maxActiveRuns} runs are already working
+     * @throws RuntimeException whatever an admission check throws to reject the run
      */
     public synchronized AgentRun start(Agent agent, RunRequest request) {
         evictExpired();
+        for (Consumer<RunRequest> check : admissionChecks) {
+            check.accept(request);
+        }
         long active = activeCount();
         if (active >= maxActiveRuns) {
             throw new TooManyRunsException(active, maxActiveRuns);
@@ -79,6 +94,25 @@ public final class RunRegistry {
         int before = runs.size();
         runs.values().removeIf(run -> run.finishedAt() != null && run.finishedAt().isBefore(cutoff));
         return before - runs.size();
+    }
+
+    /**
+     * Removes every finished run, retained or not, to free memory under pressure. Returns an estimate of
+     * the bytes their event logs retained.
+     */
+    public long evictFinished() {
+        long freed = 0;
+        for (AgentRun run : runs.values()) {
+            if (run.status().finished() && runs.remove(run.id(), run)) {
+                freed += run.retainedBytes();
+            }
+        }
+        return freed;
+    }
+
+    /** Returns an estimate of the heap that the registered runs retain, in bytes. */
+    public long retainedBytes() {
+        return runs.values().stream().mapToLong(AgentRun::retainedBytes).sum();
     }
 
     /** Cancels every run still working, with the given reason. */

@@ -6,6 +6,7 @@ import dev.agentforge.agent.RunRequest;
 import dev.agentforge.event.EventCodec;
 import dev.agentforge.monitor.ReadinessContributor;
 import dev.agentforge.monitor.ReadinessRegistry;
+import dev.agentforge.resource.MemoryMonitor;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -55,6 +56,9 @@ public final class AgentServer implements AutoCloseable {
     /** The name of the readiness contributor that reports whether this server accepts requests. */
     public static final String READINESS_NAME = "http-server";
 
+    /** The name of the readiness contributor of the memory limits, when a memory monitor is set. */
+    public static final String MEMORY_READINESS_NAME = "memory";
+
     private static final String ERROR_WRITTEN = "agentforge.errorWritten";
 
     private final Javalin app;
@@ -62,6 +66,7 @@ public final class AgentServer implements AutoCloseable {
     private final RunRegistry runRegistry;
     private final boolean ownsRunRegistry;
     private final ReadinessRegistry readiness;
+    private final MemoryMonitor memory;
     private final String host;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -69,6 +74,7 @@ public final class AgentServer implements AutoCloseable {
         this.runRegistry = builder.runRegistry != null ? builder.runRegistry : new RunRegistry();
         this.ownsRunRegistry = builder.runRegistry == null;
         this.readiness = builder.readiness != null ? builder.readiness : new ReadinessRegistry();
+        this.memory = builder.memory;
         this.host = builder.host;
         this.runRoutes = new RunRoutes(builder.agent, runRegistry, builder.maxBodyBytes, builder.heartbeat,
                 builder.sseRetry.toMillis());
@@ -117,10 +123,19 @@ public final class AgentServer implements AutoCloseable {
         readiness.register(READINESS_NAME, () -> stopped.get()
                 ? ReadinessContributor.Status.notReady(READINESS_NAME, "the server is stopping")
                 : ReadinessContributor.Status.ready(READINESS_NAME));
+        if (memory != null) {
+            readiness.register(MEMORY_READINESS_NAME, memory.readiness());
+            runRegistry.addAdmissionCheck(request -> memory.admitNewRun());
+            memory.registerCleanup("finished-runs", runRegistry::evictFinished);
+            memory.start();
+        }
         try {
             app.start();
         } catch (RuntimeException e) {
             readiness.unregister(READINESS_NAME);
+            if (memory != null) {
+                memory.close();
+            }
             throw e;
         }
         LOG.info("AgentForge server started on {}", url());
@@ -173,6 +188,10 @@ public final class AgentServer implements AutoCloseable {
         }
         app.stop();
         readiness.unregister(READINESS_NAME);
+        if (memory != null) {
+            memory.close();
+            readiness.unregister(MEMORY_READINESS_NAME);
+        }
         LOG.info("AgentForge server stopped");
     }
 
@@ -238,6 +257,7 @@ public final class AgentServer implements AutoCloseable {
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private Duration heartbeat = DEFAULT_HEARTBEAT;
         private Duration sseRetry = DEFAULT_SSE_RETRY;
+        private MemoryMonitor memory;
         private RunRegistry runRegistry;
         private ReadinessRegistry readiness;
 
@@ -269,6 +289,16 @@ public final class AgentServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxBodyBytes must be at least 1, got " + maxBodyBytes);
             }
             this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /**
+         * Watches the heap with this monitor: above its hard limit new runs get 503 and the server is not
+         * ready, and above its soft limit finished runs are evicted. The server starts the monitor and
+         * closes it when it stops.
+         */
+        public Builder memory(MemoryMonitor memory) {
+            this.memory = memory;
             return this;
         }
 

@@ -42,6 +42,9 @@ public final class ErrorCode {
     /** 503: the limit of runs working at once is reached. */
     public static final String TOO_MANY_RUNS = "too_many_runs";
 
+    /** 503: the heap is above the hard memory limit, so new runs are rejected until usage falls. */
+    public static final String MEMORY_LIMIT_EXCEEDED = "memory_limit_exceeded";
+
     /** 500: an unexpected failure inside the server, whose log has the details. */
     public static final String INTERNAL_ERROR = "internal_error";
 

@@ -3,6 +3,7 @@ package dev.agentforge.server;
 import dev.agentforge.agent.Agent;
 import dev.agentforge.agent.AgentRun;
 import dev.agentforge.agent.RunRegistry;
+import dev.agentforge.resource.MemoryLimitExceededException;
 import dev.agentforge.agent.RunRequest;
 import dev.agentforge.agent.RunResult;
 import dev.agentforge.agent.RunStatus;
@@ -61,6 +62,10 @@ final class RunRoutes {
         } catch (RunRegistry.TooManyRunsException e) {
             LOG.warn("Rejected a run for principal {}: {}", principal, e.getMessage());
             throw new ApiException(503, ErrorCode.TOO_MANY_RUNS, e.getMessage(), Map.of(),
+                    Map.of("Retry-After", Integer.toString(TOO_MANY_RUNS_RETRY_AFTER_SECONDS)));
+        } catch (MemoryLimitExceededException e) {
+            LOG.warn("Rejected a run for principal {}: {}", principal, e.getMessage());
+            throw new ApiException(503, ErrorCode.MEMORY_LIMIT_EXCEEDED, e.getMessage(), Map.of(),
                     Map.of("Retry-After", Integer.toString(TOO_MANY_RUNS_RETRY_AFTER_SECONDS)));
         }
         LOG.info("Run {} started for principal {}", run.id(), principal);
@@ -177,6 +182,7 @@ final class RunRoutes {
         view.put("startedAt", run.startedAt());
         view.put("finishedAt", run.finishedAt());
         view.put("lastSequence", run.log().lastSequence());
+        view.put("retainedBytes", run.retainedBytes());
         view.put("usage", run.usage());
         RunResult result = finishedResult(run);
         if (result != null) {

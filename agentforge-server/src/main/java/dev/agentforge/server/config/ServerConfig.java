@@ -2,6 +2,7 @@ package dev.agentforge.server.config;
 
 import dev.agentforge.agent.Agent;
 import dev.agentforge.agent.RunRegistry;
+import dev.agentforge.resource.MemoryMonitor;
 import dev.agentforge.server.AgentServer;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,11 +32,15 @@ import java.util.Objects;
  *     ({@code AGENTFORGE_DATABASE_URL})
  * @param databaseUser the database user, or null ({@code AGENTFORGE_DATABASE_USER})
  * @param databasePassword the database password, or null ({@code AGENTFORGE_DATABASE_PASSWORD})
+ * @param memorySoftLimit the share of the maximum heap above which cleanup runs
+ *     ({@code AGENTFORGE_MEMORY_SOFT_LIMIT})
+ * @param memoryHardLimit the share of the maximum heap above which new runs are rejected
+ *     ({@code AGENTFORGE_MEMORY_HARD_LIMIT})
  */
 public record ServerConfig(String host, int port, ModelSpec model, String openAiApiKey, String openAiBaseUrl,
         String anthropicApiKey, String anthropicBaseUrl, long maxBodyBytes, int maxSteps, int maxActiveRuns,
         Duration runRetention, Duration sseHeartbeat, String databaseUrl, String databaseUser,
-        String databasePassword) {
+        String databasePassword, double memorySoftLimit, double memoryHardLimit) {
 
     public static final String HOST = "AGENTFORGE_HOST";
     public static final String PORT = "PORT";
@@ -52,6 +57,8 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
     public static final String DATABASE_URL = "AGENTFORGE_DATABASE_URL";
     public static final String DATABASE_USER = "AGENTFORGE_DATABASE_USER";
     public static final String DATABASE_PASSWORD = "AGENTFORGE_DATABASE_PASSWORD";
+    public static final String MEMORY_SOFT_LIMIT = "AGENTFORGE_MEMORY_SOFT_LIMIT";
+    public static final String MEMORY_HARD_LIMIT = "AGENTFORGE_MEMORY_HARD_LIMIT";
 
     /** The OpenAI API's base URL when {@code OPENAI_BASE_URL} is unset. */
     public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -64,6 +71,10 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(runRetention, "runRetention");
         Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
+        if (memorySoftLimit > memoryHardLimit) {
+            throw new ConfigException("Invalid " + MEMORY_SOFT_LIMIT + " " + memorySoftLimit + ": it must not be above "
+                    + MEMORY_HARD_LIMIT + " " + memoryHardLimit + "; lower the soft limit or raise the hard limit");
+        }
     }
 
     /**
@@ -140,12 +151,23 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 reader.duration(SSE_HEARTBEAT, AgentServer.DEFAULT_HEARTBEAT, false),
                 reader.text(DATABASE_URL, null),
                 reader.text(DATABASE_USER, null),
-                reader.text(DATABASE_PASSWORD, null));
+                reader.text(DATABASE_PASSWORD, null),
+                reader.fraction(MEMORY_SOFT_LIMIT, MemoryMonitor.DEFAULT_SOFT_LIMIT),
+                reader.fraction(MEMORY_HARD_LIMIT, MemoryMonitor.DEFAULT_HARD_LIMIT));
     }
 
-    /** Applies the server settings to a server builder: host, port, body limit and heartbeat. */
+    /**
+     * Applies the server settings to a server builder: host, port, body limit, heartbeat, and a memory
+     * monitor with this configuration's limits.
+     */
     public AgentServer.Builder applyTo(AgentServer.Builder builder) {
-        return builder.host(host).port(port).maxBodyBytes(maxBodyBytes).heartbeat(sseHeartbeat);
+        return builder.host(host).port(port).maxBodyBytes(maxBodyBytes).heartbeat(sseHeartbeat)
+                .memory(newMemoryMonitor());
+    }
+
+    /** Creates a memory monitor with this configuration's soft and hard limits. */
+    public MemoryMonitor newMemoryMonitor() {
+        return MemoryMonitor.builder().softLimit(memorySoftLimit).hardLimit(memoryHardLimit).build();
     }
 
     /** Creates a run registry with this configuration's retention and limit of active runs. */
@@ -162,7 +184,8 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 + ", maxBodyBytes=" + maxBodyBytes + ", maxSteps=" + maxSteps + ", maxActiveRuns=" + maxActiveRuns
                 + ", runRetention=" + runRetention + ", sseHeartbeat=" + sseHeartbeat
                 + ", databaseUrl=" + redactedDatabaseUrl() + ", databaseUser=" + databaseUser
-                + ", databasePassword=" + mask(databasePassword) + "]";
+                + ", databasePassword=" + mask(databasePassword) + ", memorySoftLimit=" + memorySoftLimit
+                + ", memoryHardLimit=" + memoryHardLimit + "]";
     }
 
     private static String mask(String secret) {
@@ -234,6 +257,27 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 throw new ConfigException("Invalid " + name + " '" + value + "': not a duration" + form);
             }
             if (parsed.isNegative() || (!zeroAllowed && parsed.isZero())) {
+                throw new ConfigException("Invalid " + name + " '" + value + "': out of range" + form);
+            }
+            return parsed;
+        }
+
+        // Accepts a fraction such as 0.9 or a percentage such as 90%.
+        double fraction(String name, double defaultValue) {
+            String value = text(name, null);
+            if (value == null) {
+                return defaultValue;
+            }
+            String form = "; expected a share of the maximum heap above 0 and at most 1, such as 0.9, or a percentage such as 90%";
+            double parsed;
+            try {
+                parsed = value.endsWith("%")
+                        ? Double.parseDouble(value.substring(0, value.length() - 1).strip()) / 100
+                        : Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new ConfigException("Invalid " + name + " '" + value + "': not a number" + form);
+            }
+            if (!(parsed > 0 && parsed <= 1)) {
                 throw new ConfigException("Invalid " + name + " '" + value + "': out of range" + form);
             }
             return parsed;

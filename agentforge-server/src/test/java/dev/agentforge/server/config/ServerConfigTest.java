@@ -109,4 +109,36 @@ class ServerConfigTest {
         assertThat(config.toString()).doesNotContain("very-secret");
         assertThat(config.toString()).contains("jdbc:postgresql://127.0.0.1/db");
     }
+
+    @Test
+    void memoryLimitsDefaultTo75And90Percent() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of());
+
+        assertThat(config.memorySoftLimit()).isEqualTo(0.75);
+        assertThat(config.memoryHardLimit()).isEqualTo(0.90);
+    }
+
+    @Test
+    void memoryLimitsAcceptFractionsAndPercentages() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of(
+                "AGENTFORGE_MEMORY_SOFT_LIMIT", "0.6",
+                "AGENTFORGE_MEMORY_HARD_LIMIT", "85%"));
+
+        assertThat(config.memorySoftLimit()).isEqualTo(0.6);
+        assertThat(config.memoryHardLimit()).isEqualTo(0.85);
+    }
+
+    @Test
+    void invalidMemoryLimitsNameTheVariable() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("AGENTFORGE_MEMORY_HARD_LIMIT", "lots")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("AGENTFORGE_MEMORY_HARD_LIMIT 'lots'")
+                .hasMessageContaining("such as 0.9");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("AGENTFORGE_MEMORY_SOFT_LIMIT", "120%")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("out of range");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("AGENTFORGE_MEMORY_SOFT_LIMIT", "0.95")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must not be above AGENTFORGE_MEMORY_HARD_LIMIT");
+    }
 }
