@@ -1,5 +1,6 @@
 package dev.agentforge.agent;
 
+import dev.agentforge.resource.LeakDetector;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ public final class RunRegistry {
 
     private final Map<String, AgentRun> runs = new ConcurrentHashMap<>();
     private final List<Consumer<RunRequest>> admissionChecks = new CopyOnWriteArrayList<>();
+    private volatile LeakDetector leaks;
     private final Duration retention;
     private final int maxActiveRuns;
     private final Clock clock;
@@ -43,6 +45,11 @@ public final class RunRegistry {
         this.retention = retention;
         this.maxActiveRuns = maxActiveRuns;
         this.clock = clock;
+    }
+
+    /** Tracks each run from its start to its end with this detector, which reports runs working too long. */
+    public void trackLeaks(LeakDetector detector) {
+        this.leaks = detector;
     }
 
     /**
@@ -70,6 +77,11 @@ public final class RunRegistry {
         }
         AgentRun run = agent.start(request);
         runs.put(run.id(), run);
+        LeakDetector detector = leaks;
+        if (detector != null) {
+            LeakDetector.Tracked tracked = detector.track("run " + run.id());
+            run.result().whenComplete((result, error) -> tracked.release());
+        }
         return run;
     }
 

@@ -46,6 +46,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     private final String name;
     private final GenericObjectPool<T> pool;
     private final Duration acquireTimeout;
+    private final LeakDetector leaks;
 
     private ObjectPool(Builder<T> builder) {
         this.name = builder.name;
@@ -62,6 +63,7 @@ public final class ObjectPool<T> implements AutoCloseable {
         config.setNumTestsPerEvictionRun(builder.maxTotal);
         config.setJmxEnabled(false);
         this.pool = new GenericObjectPool<>(new PooledFactory<>(builder.factory), config);
+        this.leaks = builder.leaks;
     }
 
     /** Starts a pool of objects made by {@code factory}. */
@@ -83,7 +85,9 @@ public final class ObjectPool<T> implements AutoCloseable {
     public Lease<T> borrow(Duration timeout) throws Exception {
         Objects.requireNonNull(timeout, "timeout");
         try {
-            return new Lease<>(pool, pool.borrowObject(timeout));
+            T object = pool.borrowObject(timeout);
+            LeakDetector.Tracked tracked = leaks == null ? null : leaks.track("an object of pool " + name);
+            return new Lease<>(pool, object, tracked);
         } catch (NoSuchElementException e) {
             if (e.getMessage() == null || !e.getMessage().startsWith(POOL2_TIMEOUT_PREFIX)) {
                 throw e;
@@ -161,10 +165,18 @@ public final class ObjectPool<T> implements AutoCloseable {
         private final GenericObjectPool<T> pool;
         private final T object;
         private final AtomicBoolean released = new AtomicBoolean();
+        private final LeakDetector.Tracked tracked;
 
-        private Lease(GenericObjectPool<T> pool, T object) {
+        private Lease(GenericObjectPool<T> pool, T object, LeakDetector.Tracked tracked) {
             this.pool = pool;
             this.object = object;
+            this.tracked = tracked;
+        }
+
+        private void untrack() {
+            if (tracked != null) {
+                tracked.release();
+            }
         }
 
         /** The borrowed object. */
@@ -178,6 +190,7 @@ public final class ObjectPool<T> implements AutoCloseable {
         /** Destroys the object, because it is broken; a waiting borrower gets a new one. Later calls do nothing. */
         public void invalidate() throws Exception {
             if (released.compareAndSet(false, true)) {
+                untrack();
                 pool.invalidateObject(object);
             }
         }
@@ -186,6 +199,7 @@ public final class ObjectPool<T> implements AutoCloseable {
         @Override
         public void close() {
             if (released.compareAndSet(false, true)) {
+                untrack();
                 pool.returnObject(object);
             }
         }
@@ -201,6 +215,7 @@ public final class ObjectPool<T> implements AutoCloseable {
         private Duration acquireTimeout = Duration.ofSeconds(30);
         private Duration evictionInterval = Duration.ofSeconds(30);
         private Duration maxIdleTime = Duration.ofMinutes(5);
+        private LeakDetector leaks;
 
         private Builder(String name, Factory<T> factory) {
             this.name = Objects.requireNonNull(name, "name");
@@ -232,6 +247,12 @@ public final class ObjectPool<T> implements AutoCloseable {
         }
 
         /** Sets how long {@link ObjectPool#borrow()} waits when all objects are in use; 30 s by default. */
+        /** Tracks every borrowed object with this detector, which reports those held past its threshold. */
+        public Builder<T> leakDetector(LeakDetector leaks) {
+            this.leaks = leaks;
+            return this;
+        }
+
         public Builder<T> acquireTimeout(Duration timeout) {
             this.acquireTimeout = positive(timeout, "acquireTimeout");
             return this;

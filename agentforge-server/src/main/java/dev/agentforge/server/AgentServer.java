@@ -6,6 +6,7 @@ import dev.agentforge.agent.RunRequest;
 import dev.agentforge.event.EventCodec;
 import dev.agentforge.monitor.ReadinessContributor;
 import dev.agentforge.monitor.ReadinessRegistry;
+import dev.agentforge.resource.LeakDetector;
 import dev.agentforge.resource.MemoryMonitor;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -67,6 +68,7 @@ public final class AgentServer implements AutoCloseable {
     private final boolean ownsRunRegistry;
     private final ReadinessRegistry readiness;
     private final MemoryMonitor memory;
+    private final LeakDetector leaks;
     private final String host;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -75,6 +77,7 @@ public final class AgentServer implements AutoCloseable {
         this.ownsRunRegistry = builder.runRegistry == null;
         this.readiness = builder.readiness != null ? builder.readiness : new ReadinessRegistry();
         this.memory = builder.memory;
+        this.leaks = builder.leaks;
         this.host = builder.host;
         this.runRoutes = new RunRoutes(builder.agent, runRegistry, builder.maxBodyBytes, builder.heartbeat,
                 builder.sseRetry.toMillis());
@@ -123,6 +126,11 @@ public final class AgentServer implements AutoCloseable {
         readiness.register(READINESS_NAME, () -> stopped.get()
                 ? ReadinessContributor.Status.notReady(READINESS_NAME, "the server is stopping")
                 : ReadinessContributor.Status.ready(READINESS_NAME));
+        if (leaks != null) {
+            runRegistry.trackLeaks(leaks);
+            runRoutes.trackLeaks(leaks);
+            leaks.start();
+        }
         if (memory != null) {
             readiness.register(MEMORY_READINESS_NAME, memory.readiness());
             runRegistry.addAdmissionCheck(request -> memory.admitNewRun());
@@ -135,6 +143,9 @@ public final class AgentServer implements AutoCloseable {
             readiness.unregister(READINESS_NAME);
             if (memory != null) {
                 memory.close();
+            }
+            if (leaks != null) {
+                leaks.close();
             }
             throw e;
         }
@@ -191,6 +202,9 @@ public final class AgentServer implements AutoCloseable {
         if (memory != null) {
             memory.close();
             readiness.unregister(MEMORY_READINESS_NAME);
+        }
+        if (leaks != null) {
+            leaks.close();
         }
         LOG.info("AgentForge server stopped");
     }
@@ -258,6 +272,7 @@ public final class AgentServer implements AutoCloseable {
         private Duration heartbeat = DEFAULT_HEARTBEAT;
         private Duration sseRetry = DEFAULT_SSE_RETRY;
         private MemoryMonitor memory;
+        private LeakDetector leaks;
         private RunRegistry runRegistry;
         private ReadinessRegistry readiness;
 
@@ -289,6 +304,15 @@ public final class AgentServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxBodyBytes must be at least 1, got " + maxBodyBytes);
             }
             this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /**
+         * Reports runs and SSE streams held open longer than the detector's threshold. The server starts
+         * the detector's sweeps and closes it when it stops.
+         */
+        public Builder leakDetector(LeakDetector leaks) {
+            this.leaks = leaks;
             return this;
         }
 

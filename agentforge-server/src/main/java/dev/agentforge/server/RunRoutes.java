@@ -3,6 +3,7 @@ package dev.agentforge.server;
 import dev.agentforge.agent.Agent;
 import dev.agentforge.agent.AgentRun;
 import dev.agentforge.agent.RunRegistry;
+import dev.agentforge.resource.LeakDetector;
 import dev.agentforge.resource.MemoryLimitExceededException;
 import dev.agentforge.agent.RunRequest;
 import dev.agentforge.agent.RunResult;
@@ -40,6 +41,7 @@ final class RunRoutes {
     private final Duration heartbeat;
     private final long sseRetryMillis;
     private final Set<SseSession> openSessions = ConcurrentHashMap.newKeySet();
+    private volatile LeakDetector leaks;
 
     RunRoutes(Agent agent, RunRegistry registry, long maxBodyBytes, Duration heartbeat, long sseRetryMillis) {
         this.agent = agent;
@@ -113,12 +115,21 @@ final class RunRoutes {
 
         SseSession session = new SseSession(run.id(), response.getOutputStream(), heartbeat);
         openSessions.add(session);
+        LeakDetector.Tracked tracked = leaks == null ? null : leaks.track("the SSE stream of run " + run.id());
         LOG.debug("SSE stream of run {} opened after sequence {}", run.id(), after);
         try {
             session.run(events, sseRetryMillis);
         } finally {
             openSessions.remove(session);
+            if (tracked != null) {
+                tracked.release();
+            }
         }
+    }
+
+    /** Tracks each open SSE response with this detector. */
+    void trackLeaks(LeakDetector detector) {
+        this.leaks = detector;
     }
 
     /** Returns the number of SSE responses open now. */

@@ -2,6 +2,7 @@ package dev.agentforge.server.config;
 
 import dev.agentforge.agent.Agent;
 import dev.agentforge.agent.RunRegistry;
+import dev.agentforge.resource.LeakDetector;
 import dev.agentforge.resource.MemoryMonitor;
 import dev.agentforge.server.AgentServer;
 import java.net.URI;
@@ -36,11 +37,13 @@ import java.util.Objects;
  *     ({@code AGENTFORGE_MEMORY_SOFT_LIMIT})
  * @param memoryHardLimit the share of the maximum heap above which new runs are rejected
  *     ({@code AGENTFORGE_MEMORY_HARD_LIMIT})
+ * @param leakThreshold how long a run or SSE stream may stay open before it is reported as a possible
+ *     leak ({@code AGENTFORGE_LEAK_THRESHOLD})
  */
 public record ServerConfig(String host, int port, ModelSpec model, String openAiApiKey, String openAiBaseUrl,
         String anthropicApiKey, String anthropicBaseUrl, long maxBodyBytes, int maxSteps, int maxActiveRuns,
         Duration runRetention, Duration sseHeartbeat, String databaseUrl, String databaseUser,
-        String databasePassword, double memorySoftLimit, double memoryHardLimit) {
+        String databasePassword, double memorySoftLimit, double memoryHardLimit, Duration leakThreshold) {
 
     public static final String HOST = "AGENTFORGE_HOST";
     public static final String PORT = "PORT";
@@ -59,6 +62,10 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
     public static final String DATABASE_PASSWORD = "AGENTFORGE_DATABASE_PASSWORD";
     public static final String MEMORY_SOFT_LIMIT = "AGENTFORGE_MEMORY_SOFT_LIMIT";
     public static final String MEMORY_HARD_LIMIT = "AGENTFORGE_MEMORY_HARD_LIMIT";
+    public static final String LEAK_THRESHOLD = "AGENTFORGE_LEAK_THRESHOLD";
+
+    /** How long a run or SSE stream may stay open before it is reported, when no threshold is set. */
+    public static final Duration DEFAULT_LEAK_THRESHOLD = Duration.ofMinutes(10);
 
     /** The OpenAI API's base URL when {@code OPENAI_BASE_URL} is unset. */
     public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -153,16 +160,18 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 reader.text(DATABASE_USER, null),
                 reader.text(DATABASE_PASSWORD, null),
                 reader.fraction(MEMORY_SOFT_LIMIT, MemoryMonitor.DEFAULT_SOFT_LIMIT),
-                reader.fraction(MEMORY_HARD_LIMIT, MemoryMonitor.DEFAULT_HARD_LIMIT));
+                reader.fraction(MEMORY_HARD_LIMIT, MemoryMonitor.DEFAULT_HARD_LIMIT),
+                reader.duration(LEAK_THRESHOLD, DEFAULT_LEAK_THRESHOLD, false));
     }
 
     /**
-     * Applies the server settings to a server builder: host, port, body limit, heartbeat, and a memory
-     * monitor with this configuration's limits.
+     * Applies the server settings to a server builder: host, port, body limit, heartbeat, a memory
+     * monitor with this configuration's limits, and a leak detector for runs and SSE streams.
      */
     public AgentServer.Builder applyTo(AgentServer.Builder builder) {
         return builder.host(host).port(port).maxBodyBytes(maxBodyBytes).heartbeat(sseHeartbeat)
-                .memory(newMemoryMonitor());
+                .memory(newMemoryMonitor())
+                .leakDetector(LeakDetector.builder("server").threshold(leakThreshold).build());
     }
 
     /** Creates a memory monitor with this configuration's soft and hard limits. */
@@ -185,7 +194,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 + ", runRetention=" + runRetention + ", sseHeartbeat=" + sseHeartbeat
                 + ", databaseUrl=" + redactedDatabaseUrl() + ", databaseUser=" + databaseUser
                 + ", databasePassword=" + mask(databasePassword) + ", memorySoftLimit=" + memorySoftLimit
-                + ", memoryHardLimit=" + memoryHardLimit + "]";
+                + ", memoryHardLimit=" + memoryHardLimit + ", leakThreshold=" + leakThreshold + "]";
     }
 
     private static String mask(String secret) {
