@@ -116,7 +116,8 @@ final class AgentLoop implements Runnable {
             }
         }
         fail(ErrorCodes.STEP_LIMIT_EXCEEDED, "The model was still calling tools after " + agent.maxSteps()
-                + " steps; raise the agent's maxSteps or give the model a narrower task", false, null);
+                + " steps; raise the agent's maxSteps (AGENTFORGE_MAX_STEPS for a service configured from the"
+                + " environment) or give the model a narrower task", false, null);
     }
 
     private void observe(ToolOutcome outcome) {

@@ -31,6 +31,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -164,6 +166,9 @@ public final class SqlQueryTool implements Tool {
         return timeout;
     }
 
+    // How long a cancelled query may take to stop before the connection is given back anyway.
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
+
     @Override
     public Object execute(JsonNode arguments, ToolContext context) throws ToolException {
         String sql = arguments.path("sql").asString("");
@@ -219,9 +224,54 @@ public final class SqlQueryTool implements Tool {
             for (int i = 0; i < params.size(); i++) {
                 statement.setObject(i + 1, params.get(i));
             }
+            return executeCancellably(statement);
+        }
+    }
+
+    /**
+     * Runs the query on a virtual thread of its own while the caller waits, because a thread blocked in
+     * a JDBC driver ignores interrupts. When the caller is interrupted, as it is when its run is
+     * cancelled, the statement is cancelled through the driver, so the database stops working on it.
+     */
+    private String executeCancellably(PreparedStatement statement) throws SQLException, ToolException {
+        FutureTask<String> task = new FutureTask<>(() -> {
             try (ResultSet rows = statement.executeQuery()) {
                 return toJson(rows);
             }
+        });
+        Thread worker = Thread.ofVirtual().name("agentforge-sql-query").start(task);
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            cancel(statement, worker);
+            Thread.currentThread().interrupt();
+            throw new ToolException("The query was cancelled because its run was cancelled", false, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sqlException) {
+                throw sqlException;
+            }
+            if (cause instanceof RuntimeException runtimeException) {
+                throw runtimeException;
+            }
+            throw new IllegalStateException("The query failed with " + cause, cause);
+        }
+    }
+
+    // Waits for the driver to give the thread back, so that the connection is idle when it returns to the pool.
+    private static void cancel(PreparedStatement statement, Thread worker) {
+        try {
+            statement.cancel();
+        } catch (SQLException e) {
+            LOG.warn("Could not cancel a query whose run was cancelled; it ends at its statement timeout", e);
+        }
+        try {
+            if (!worker.join(CANCEL_GRACE)) {
+                LOG.warn("A cancelled query was still running after {} s; it ends at its statement timeout",
+                        CANCEL_GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

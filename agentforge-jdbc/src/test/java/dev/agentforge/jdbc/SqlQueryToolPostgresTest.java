@@ -86,4 +86,36 @@ class SqlQueryToolPostgresTest extends SqlQueryToolContract {
         assertThat(result.path("rows").get(0).get(0).asString()).isEqualTo("2025-03-01T10:00:00");
         assertThat(result.path("rows").get(0).get(1).asString()).matches("2025-03-01T\\d\\d:00:00([+-]\\d\\d:\\d\\d|Z)");
     }
+
+    @Test
+    void interruptCancelsTheRunningQuery() throws Exception {
+        SqlQueryTool tool = SqlQueryTool.builder(dataSource).timeout(java.time.Duration.ofSeconds(60)).build();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                tool.execute(tools.jackson.databind.json.JsonMapper.builder().build()
+                        .readTree("{\"sql\": \"SELECT pg_sleep(55)\"}"), null);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> sleepingQueries() == 1);
+
+        caller.interrupt();
+        caller.join(java.time.Duration.ofSeconds(20));
+
+        assertThat(thrown.get()).isInstanceOf(ToolException.class).hasMessageContaining("cancelled");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> sleepingQueries() == 0);
+    }
+
+    private static int sleepingQueries() throws Exception {
+        try (var connection = java.sql.DriverManager.getConnection(PostgresTestDatabase.urlWithSchema(schema),
+                PostgresTestDatabase.USER, null);
+                var statement = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity "
+                        + "WHERE state = 'active' AND query = 'SELECT pg_sleep(55)'");
+                var rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
 }
