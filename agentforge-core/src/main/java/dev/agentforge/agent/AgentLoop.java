@@ -110,7 +110,7 @@ final class AgentLoop implements Runnable {
                 run.emit((sequence, now) -> new Action(runId, sequence, now, call.id(), call.name(), call.arguments()));
             }
             List<ToolOutcome> outcomes = agent.toolExecutor().executeAll(calls, runId, run.request().principal(),
-                    this::observe);
+                    run.cancellation(), this::observe);
             for (int i = 0; i < outcomes.size(); i++) {
                 messages.add(ToolExecutionResultMessage.from(requests.get(i), outcomes.get(i).textForModel()));
             }

@@ -5,6 +5,7 @@ import dev.agentforge.event.ErrorEvent;
 import dev.agentforge.event.RunCancelled;
 import dev.agentforge.event.RunCompleted;
 import dev.agentforge.event.Usage;
+import dev.agentforge.progress.CancellationToken;
 import dev.agentforge.transport.EventLog;
 import dev.agentforge.transport.InMemoryEventLog;
 import java.time.Clock;
@@ -30,6 +31,7 @@ public final class AgentRun {
     private final Instant startedAt;
     private final EventLog log;
     private final CompletableFuture<RunResult> result = new CompletableFuture<>();
+    private final CancellationToken cancellation = CancellationToken.create();
     private final Object emitLock = new Object();
     private long lastSequence;
     private volatile RunStatus status = RunStatus.RUNNING;
@@ -90,6 +92,11 @@ public final class AgentRun {
         return log.retainedBytes();
     }
 
+    /** Cancelled when the run is cancelled; the model call, tool calls and child runs stop with it. */
+    public CancellationToken cancellation() {
+        return cancellation;
+    }
+
     /** The run's event log. */
     public EventLog log() {
         return log;
@@ -122,6 +129,7 @@ public final class AgentRun {
                 (sequence, now) -> new RunCancelled(id, sequence, now, why));
         if (cancelled) {
             LOG.info("Run {} cancelled: {}", id, why);
+            cancellation.cancel(why);
             Thread runThread = thread;
             if (runThread != null) {
                 runThread.interrupt();

@@ -1,5 +1,6 @@
 package dev.agentforge.tool;
 
+import dev.agentforge.progress.CancellationToken;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,9 +60,18 @@ public final class ToolExecutor implements AutoCloseable {
      */
     public List<ToolOutcome> executeAll(List<ToolCall> calls, String runId, String principal,
             Consumer<ToolOutcome> onOutcome) throws InterruptedException {
+        return executeAll(calls, runId, principal, CancellationToken.create(), onOutcome);
+    }
+
+    /**
+     * Runs the calls of one model turn as {@link #executeAll(List, String, String, Consumer)} does, and
+     * passes each call the run's cancellation token.
+     */
+    public List<ToolOutcome> executeAll(List<ToolCall> calls, String runId, String principal,
+            CancellationToken cancellation, Consumer<ToolOutcome> onOutcome) throws InterruptedException {
         List<ToolOutcome> outcomes = new ArrayList<>(calls.size());
         if (calls.size() == 1) {
-            ToolOutcome outcome = execute(calls.getFirst(), runId, principal);
+            ToolOutcome outcome = execute(calls.getFirst(), runId, principal, cancellation);
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("Run " + runId + " was interrupted during tool call " + calls.getFirst().id());
             }
@@ -71,7 +81,7 @@ public final class ToolExecutor implements AutoCloseable {
         }
         List<Future<ToolOutcome>> futures = new ArrayList<>(calls.size());
         for (ToolCall call : calls) {
-            futures.add(threads.submit(() -> execute(call, runId, principal)));
+            futures.add(threads.submit(() -> execute(call, runId, principal, cancellation)));
         }
         try {
             for (Future<ToolOutcome> future : futures) {
@@ -92,10 +102,16 @@ public final class ToolExecutor implements AutoCloseable {
 
     /** Runs one call; every failure, including an unknown tool or invalid arguments, becomes an outcome. */
     public ToolOutcome execute(ToolCall call, String runId, String principal) {
+        return execute(call, runId, principal, CancellationToken.create());
+    }
+
+    /** Runs one call with the run's cancellation token; every failure becomes an outcome. */
+    public ToolOutcome execute(ToolCall call, String runId, String principal, CancellationToken cancellation) {
         Instant start = clock.instant();
         try {
             ToolRegistry.ValidatedCall validated = registry.validate(call.name(), call.arguments());
-            Object value = validated.tool().execute(validated.arguments(), new ToolContext(runId, call.id(), principal));
+            Object value = validated.tool().execute(validated.arguments(),
+                    new ToolContext(runId, call.id(), principal, cancellation.child()));
             return new ToolOutcome(call, render(value), null, Duration.between(start, clock.instant()));
         } catch (ToolException e) {
             return new ToolOutcome(call, null, e.getMessage(), Duration.between(start, clock.instant()));

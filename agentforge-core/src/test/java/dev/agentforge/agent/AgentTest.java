@@ -185,6 +185,7 @@ class AgentTest {
         assertThat(blockingToolInterrupted.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(eventsOf(run).getLast()).isInstanceOf(RunCancelled.class);
         assertThat(run.cancel("again")).isFalse();
+        assertThat(run.cancellation().reason()).isEqualTo("user left");
     }
 
     @Test
