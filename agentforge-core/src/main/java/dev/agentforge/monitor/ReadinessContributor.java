@@ -21,7 +21,7 @@ public interface ReadinessContributor {
      *
      * @param name the name the contributor is registered under
      * @param ready whether this part of the service can take new work
-     * @param reason why it is not ready, or null when it is ready
+     * @param reason why it is not ready; when it is ready, null or a short detail such as a pool's state
      */
     record Status(String name, boolean ready, String reason) {
 
