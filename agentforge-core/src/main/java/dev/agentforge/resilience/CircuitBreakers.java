@@ -5,6 +5,8 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -119,6 +121,17 @@ public final class CircuitBreakers {
     }
 
     /** The Resilience4j registry, for metrics binders and code that needs its full API. */
+    /**
+     * Publishes every breaker of this registry, present and future, to Micrometer with Resilience4j's own
+     * meters: {@code resilience4j.circuitbreaker.state} (1 for the current state, tagged with
+     * {@code name} and {@code state}), {@code .calls} by kind, {@code .failure.rate},
+     * {@code .slow.call.rate}, {@code .buffered.calls} and {@code .not.permitted.calls}.
+     */
+    public CircuitBreakers bindTo(MeterRegistry meterRegistry) {
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry()).bindTo(meterRegistry);
+        return this;
+    }
+
     public CircuitBreakerRegistry registry() {
         return registry;
     }
