@@ -11,6 +11,8 @@ import dev.agentforge.resource.MemoryMonitor;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server of an agent: the {@code /v1/runs} routes with SSE event streams, and the
- * {@code /health} routes, served by Javalin on Jetty 12 with a virtual thread per request.
+ * The HTTP server of an agent: the {@code /v1/runs} routes with SSE event streams, the
+ * {@code /health} routes and an index of the routes at {@code /}, served by Javalin on Jetty 12
+ * with a virtual thread per request. Every {@code GET} route also responds to {@code HEAD} with
+ * the same status and headers and no body.
  *
  * <pre>{@code
  * try (AgentServer server = AgentServer.create(agent).port(8080).start()) {
@@ -60,6 +64,16 @@ public final class AgentServer implements AutoCloseable {
     /** The name of the readiness contributor of the memory limits, when a memory monitor is set. */
     public static final String MEMORY_READINESS_NAME = "memory";
 
+    /** The name of the readiness contributor that is not ready while the limit of active runs is reached. */
+    public static final String RUNS_READINESS_NAME = "runs";
+
+    /** The service name in the index at {@code GET /} when none is set. */
+    public static final String DEFAULT_SERVICE_NAME = "AgentForge";
+
+    /** The pointer to the route documentation in the index at {@code GET /}. */
+    static final String DOCUMENTATION = "docs/http-api.md in the AgentForge repository describes every route,"
+            + " its request and response bodies, and its error codes";
+
     private static final String ERROR_WRITTEN = "agentforge.errorWritten";
 
     private final Javalin app;
@@ -70,15 +84,29 @@ public final class AgentServer implements AutoCloseable {
     private final MemoryMonitor memory;
     private final LeakDetector leaks;
     private final String host;
+    private final String serviceName;
+    private final String modelName;
+    private final Integer maxActiveRuns;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private AgentServer(Builder builder) {
-        this.runRegistry = builder.runRegistry != null ? builder.runRegistry : new RunRegistry();
         this.ownsRunRegistry = builder.runRegistry == null;
+        if (ownsRunRegistry) {
+            int limit = builder.maxActiveRuns != null ? builder.maxActiveRuns : RunRegistry.DEFAULT_MAX_ACTIVE_RUNS;
+            this.runRegistry = new RunRegistry(RunRegistry.DEFAULT_RETENTION, limit, Clock.systemUTC());
+            this.maxActiveRuns = limit;
+        } else {
+            this.runRegistry = builder.runRegistry;
+            // NOTE: RunRegistry does not expose its limit, so for a registry passed in, the readiness
+            // check of active runs reads the limit only from Builder.maxActiveRuns.
+            this.maxActiveRuns = builder.maxActiveRuns;
+        }
         this.readiness = builder.readiness != null ? builder.readiness : new ReadinessRegistry();
         this.memory = builder.memory;
         this.leaks = builder.leaks;
         this.host = builder.host;
+        this.serviceName = builder.serviceName;
+        this.modelName = builder.agent.modelName();
         this.runRoutes = new RunRoutes(builder.agent, runRegistry, builder.maxBodyBytes, builder.heartbeat,
                 builder.sseRetry.toMillis());
         this.app = Javalin.create(config -> configure(config, builder));
@@ -92,6 +120,9 @@ public final class AgentServer implements AutoCloseable {
     private void configure(JavalinConfig config, Builder builder) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
+        // The watcher is a non-daemon thread that sleeps 5 s after the server is created, which held
+        // the JVM open for that long after a failed start, such as a port already in use.
+        config.startup.startupWatcherEnabled = false;
         config.jetty.host = builder.host;
         config.jetty.port = builder.port;
         config.jetty.threadPool = threadPool();
@@ -99,17 +130,26 @@ public final class AgentServer implements AutoCloseable {
         config.jsonMapper(new Jackson3JsonMapper(EventCodec.mapper()));
 
         config.routes.before(ctx -> RequestContext.setPrincipal(ctx, RunRequest.ANONYMOUS));
+        getAndHead(config, "/", this::index);
         config.routes.post("/v1/runs", runRoutes::start);
-        config.routes.get("/v1/runs/{id}", runRoutes::status);
+        getAndHead(config, "/v1/runs/{id}", runRoutes::status);
         config.routes.get("/v1/runs/{id}/events", runRoutes::events);
+        config.routes.head("/v1/runs/{id}/events", runRoutes::eventsHead);
         config.routes.post("/v1/runs/{id}/cancel", runRoutes::cancel);
-        config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-        config.routes.get("/health/ready", this::ready);
+        getAndHead(config, "/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        getAndHead(config, "/health/ready", this::ready);
 
         config.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
         config.routes.exception(Exception.class, this::internalError);
         config.routes.error(404, this::notFound);
         config.routes.error(405, this::methodNotAllowed);
+    }
+
+    // Without its own HEAD route, Javalin 7 responds to HEAD on a GET route with 200 and none of the
+    // GET response's headers, even where GET returns 404. Jetty drops the body of a response to HEAD.
+    private static void getAndHead(JavalinConfig config, String path, Handler handler) {
+        config.routes.get(path, handler);
+        config.routes.head(path, handler);
     }
 
     // Jetty hands each request to a new virtual thread named agentforge-http-N, and its platform
@@ -131,6 +171,9 @@ public final class AgentServer implements AutoCloseable {
             runRoutes.trackLeaks(leaks);
             leaks.start();
         }
+        if (maxActiveRuns != null) {
+            readiness.register(RUNS_READINESS_NAME, this::checkActiveRuns);
+        }
         if (memory != null) {
             readiness.register(MEMORY_READINESS_NAME, memory.readiness());
             runRegistry.addAdmissionCheck(request -> memory.admitNewRun());
@@ -141,6 +184,9 @@ public final class AgentServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             readiness.unregister(READINESS_NAME);
+            if (maxActiveRuns != null) {
+                readiness.unregister(RUNS_READINESS_NAME);
+            }
             if (memory != null) {
                 memory.close();
             }
@@ -199,6 +245,9 @@ public final class AgentServer implements AutoCloseable {
         }
         app.stop();
         readiness.unregister(READINESS_NAME);
+        if (maxActiveRuns != null) {
+            readiness.unregister(RUNS_READINESS_NAME);
+        }
         if (memory != null) {
             memory.close();
             readiness.unregister(MEMORY_READINESS_NAME);
@@ -212,6 +261,25 @@ public final class AgentServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    private ReadinessContributor.Status checkActiveRuns() {
+        long active = runRegistry.activeCount();
+        if (active < maxActiveRuns) {
+            return ReadinessContributor.Status.ready(RUNS_READINESS_NAME);
+        }
+        return ReadinessContributor.Status.notReady(RUNS_READINESS_NAME, active + " runs are working, which is"
+                + " the limit of " + maxActiveRuns + " (AGENTFORGE_MAX_ACTIVE_RUNS), so new runs get 503 until one"
+                + " finishes; raise AGENTFORGE_MAX_ACTIVE_RUNS to allow more");
+    }
+
+    private void index(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service", serviceName);
+        body.put("model", modelName);
+        body.put("routes", Routes.describe());
+        body.put("documentation", DOCUMENTATION);
+        ctx.json(body);
     }
 
     private void ready(Context ctx) {
@@ -267,6 +335,8 @@ public final class AgentServer implements AutoCloseable {
     public static final class Builder {
         private final Agent agent;
         private String host = DEFAULT_HOST;
+        private String serviceName = DEFAULT_SERVICE_NAME;
+        private Integer maxActiveRuns;
         private int port = DEFAULT_PORT;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private Duration heartbeat = DEFAULT_HEARTBEAT;
@@ -344,9 +414,37 @@ public final class AgentServer implements AutoCloseable {
             return this;
         }
 
-        /** Uses a prepared run registry, which sets retention and the limit of active runs. */
+        /**
+         * Uses a prepared run registry, which sets retention and the limit of active runs. The server
+         * reports the {@value #RUNS_READINESS_NAME} readiness contributor only when
+         * {@link #maxActiveRuns} also gives it the registry's limit.
+         */
         public Builder runRegistry(RunRegistry runRegistry) {
             this.runRegistry = Objects.requireNonNull(runRegistry, "runRegistry");
+            return this;
+        }
+
+        /**
+         * Sets how many runs may work at once: while that many work, {@code POST /v1/runs} gets 503
+         * {@code too_many_runs} and {@code /health/ready} reports the {@value #RUNS_READINESS_NAME}
+         * contributor not ready. Without a {@link #runRegistry}, the server creates its registry with
+         * this limit, by default {@link RunRegistry#DEFAULT_MAX_ACTIVE_RUNS}. With one, pass the limit
+         * the registry was created with.
+         */
+        public Builder maxActiveRuns(int maxActiveRuns) {
+            if (maxActiveRuns < 1) {
+                throw new IllegalArgumentException("maxActiveRuns must be at least 1, got " + maxActiveRuns);
+            }
+            this.maxActiveRuns = maxActiveRuns;
+            return this;
+        }
+
+        /** Sets the service name in the index at {@code GET /}, by default {@value #DEFAULT_SERVICE_NAME}. */
+        public Builder serviceName(String serviceName) {
+            if (serviceName == null || serviceName.isBlank()) {
+                throw new IllegalArgumentException("serviceName must not be blank, got '" + serviceName + "'");
+            }
+            this.serviceName = serviceName;
             return this;
         }
 

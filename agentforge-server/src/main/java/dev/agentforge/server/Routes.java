@@ -1,33 +1,83 @@
 package dev.agentforge.server;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The route table of {@link AgentServer}, used to name the allowed methods in 405 responses. */
+/**
+ * The route table of {@link AgentServer}: it names the allowed methods in 405 responses and lists
+ * the routes in the index at {@code GET /}. Every {@code GET} route also responds to {@code HEAD}.
+ */
 final class Routes {
 
-    private record Route(String method, Pattern path) {
+    /**
+     * One route.
+     *
+     * @param method the HTTP method
+     * @param path the path, with {@code {id}} for a run id
+     * @param description one line on what the route does
+     */
+    record Route(String method, String path, String description) {
+
+        Pattern pattern() {
+            if (path.equals("/")) {
+                return Pattern.compile("/");
+            }
+            return Pattern.compile(Pattern.quote(path).replace("{id}", "\\E[^/]+\\Q") + "/?");
+        }
     }
 
-    private static final String ID = "[^/]+";
-
-    private static final List<Route> ROUTES = List.of(
-            new Route("POST", Pattern.compile("/v1/runs/?")),
-            new Route("GET", Pattern.compile("/v1/runs/" + ID + "/?")),
-            new Route("GET", Pattern.compile("/v1/runs/" + ID + "/events/?")),
-            new Route("POST", Pattern.compile("/v1/runs/" + ID + "/cancel/?")),
-            new Route("GET", Pattern.compile("/health/live/?")),
-            new Route("GET", Pattern.compile("/health/ready/?")));
+    static final List<Route> ROUTES = List.of(
+            new Route("GET", "/", "this index of the API"),
+            new Route("POST", "/v1/runs", "starts a run of the agent; send {\"input\": \"...\"} as"
+                    + " application/json, and get 202 with the run's URLs"),
+            new Route("GET", "/v1/runs/{id}", "returns a run's status and, once it has finished, its answer or error"),
+            new Route("GET", "/v1/runs/{id}/events",
+                    "streams a run's events as server-sent events; a Last-Event-ID header resumes after that event"),
+            new Route("POST", "/v1/runs/{id}/cancel", "cancels a working run"),
+            new Route("GET", "/health/live", "liveness: 200 while the process serves HTTP"),
+            new Route("GET", "/health/ready",
+                    "readiness: 200 when every readiness check passes, else 503 with the reasons"));
 
     private Routes() {
     }
 
-    /** Returns the methods that some route accepts on this path, in route order without repeats. */
+    /**
+     * Returns the methods that some route accepts on this path, in route order without repeats, with
+     * {@code HEAD} after each {@code GET}.
+     */
     static List<String> allowedMethods(String path) {
-        return ROUTES.stream()
-                .filter(route -> route.path().matcher(path).matches())
-                .map(Route::method)
-                .distinct()
-                .toList();
+        List<String> methods = new ArrayList<>();
+        for (Route route : ROUTES) {
+            if (!route.pattern().matcher(path).matches()) {
+                continue;
+            }
+            addOnce(methods, route.method());
+            if (route.method().equals("GET")) {
+                addOnce(methods, "HEAD");
+            }
+        }
+        return List.copyOf(methods);
+    }
+
+    /** Returns each route as {@code method}, {@code url} and {@code description}, for the index. */
+    static List<Map<String, String>> describe() {
+        List<Map<String, String>> routes = new ArrayList<>();
+        for (Route route : ROUTES) {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("method", route.method());
+            entry.put("url", route.path());
+            entry.put("description", route.description());
+            routes.add(entry);
+        }
+        return routes;
+    }
+
+    private static void addOnce(List<String> methods, String method) {
+        if (!methods.contains(method)) {
+            methods.add(method);
+        }
     }
 }

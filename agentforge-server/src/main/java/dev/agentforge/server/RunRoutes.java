@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -31,6 +32,9 @@ import tools.jackson.databind.JsonNode;
 final class RunRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunRoutes.class);
+
+    // An optional sign and digits: a number, so a failed parse means out of range, not malformed.
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d+");
 
     /** The {@code Retry-After} value, in seconds, sent when too many runs are working. */
     static final int TOO_MANY_RUNS_RETRY_AFTER_SECONDS = 5;
@@ -63,7 +67,8 @@ final class RunRoutes {
             run = registry.start(agent, new RunRequest(input, principal));
         } catch (RunRegistry.TooManyRunsException e) {
             LOG.warn("Rejected a run for principal {}: {}", principal, e.getMessage());
-            throw new ApiException(503, ErrorCode.TOO_MANY_RUNS, e.getMessage(), Map.of(),
+            String message = e.getMessage() + ". The limit is set by AGENTFORGE_MAX_ACTIVE_RUNS";
+            throw new ApiException(503, ErrorCode.TOO_MANY_RUNS, message, Map.of(),
                     Map.of("Retry-After", Integer.toString(TOO_MANY_RUNS_RETRY_AFTER_SECONDS)));
         } catch (MemoryLimitExceededException e) {
             LOG.warn("Rejected a run for principal {}: {}", principal, e.getMessage());
@@ -100,18 +105,23 @@ final class RunRoutes {
         ctx.status(202).json(view(run));
     }
 
-    /** {@code GET /v1/runs/{id}/events}: streams the run's events as SSE until its terminal event. */
+    /**
+     * {@code GET /v1/runs/{id}/events}: streams the run's events as SSE until its terminal event, or
+     * returns 204 when {@code Last-Event-ID} names the terminal event or a later one, which makes a
+     * browser's EventSource stop reconnecting.
+     */
     void events(Context ctx) throws IOException {
-        AgentRun run = findRun(ctx);
-        long after = parseLastEventId(ctx.header("Last-Event-ID"), run.id());
+        ResumePoint resume = resumePoint(ctx);
+        if (resume.afterTerminal()) {
+            noContent(ctx);
+            return;
+        }
+        AgentRun run = resume.run();
+        long after = resume.after();
         Flux<AgentEvent> events = run.eventsAfter(after);
 
         HttpServletResponse response = ctx.res();
-        response.setStatus(200);
-        response.setContentType("text/event-stream");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
+        setEventStreamHeaders(response);
 
         SseSession session = new SseSession(run.id(), response.getOutputStream(), heartbeat);
         openSessions.add(session);
@@ -125,6 +135,78 @@ final class RunRoutes {
                 tracked.release();
             }
         }
+    }
+
+    /**
+     * {@code HEAD /v1/runs/{id}/events}: the status and headers that {@code GET} would send, without
+     * streaming: 404, 400, 204, or 200 with the SSE headers.
+     */
+    void eventsHead(Context ctx) throws IOException {
+        ResumePoint resume = resumePoint(ctx);
+        if (resume.afterTerminal()) {
+            noContent(ctx);
+            return;
+        }
+        HttpServletResponse response = ctx.res();
+        setEventStreamHeaders(response);
+        // Commits the headers now, so that the response has no Content-Length, as a stream has none.
+        response.flushBuffer();
+    }
+
+    // 204 has no body, so it has no Content-Type either, in place of Javalin's default text/plain.
+    private static void noContent(Context ctx) {
+        ctx.status(204);
+        ctx.res().setContentType(null);
+    }
+
+    private static void setEventStreamHeaders(HttpServletResponse response) {
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+    }
+
+    /**
+     * The start point of an event stream.
+     *
+     * @param after the sequence number after which events are sent, 0 for the whole run
+     * @param afterTerminal whether {@code after} is at or after the run's terminal event, so no event follows
+     */
+    private record ResumePoint(AgentRun run, long after, boolean afterTerminal) {
+    }
+
+    /**
+     * Finds the run and reads {@code Last-Event-ID}.
+     *
+     * @throws ApiException 404 if the run is unknown, 400 if the header is invalid or, while the run
+     *     works, names a sequence number after the run's last event
+     */
+    private ResumePoint resumePoint(Context ctx) {
+        AgentRun run = findRun(ctx);
+        String header = ctx.header("Last-Event-ID");
+        long after = parseLastEventId(header, run.id());
+        if (after == 0) {
+            return new ResumePoint(run, 0, false);
+        }
+        // The status turns final only after the terminal event is logged, so reading the status
+        // before the last sequence number gives the final number whenever the status is final.
+        boolean finished = run.status().finished();
+        long last = run.log().lastSequence();
+        if (after > last && !finished) {
+            // The run may have finished between the two reads, so both are read again in that order.
+            finished = run.status().finished();
+            last = run.log().lastSequence();
+        }
+        if (finished && after >= last) {
+            return new ResumePoint(run, after, true);
+        }
+        if (after > last) {
+            throw invalidLastEventId("Invalid Last-Event-ID '" + header.strip() + "': it is ahead of the run's last"
+                    + " event, " + run.id() + ":" + last + "; send the id of the last event received, or no"
+                    + " Last-Event-ID to read the run from its first event");
+        }
+        return new ResumePoint(run, after, false);
     }
 
     /** Tracks each open SSE response with this detector. */
@@ -167,16 +249,22 @@ final class RunRoutes {
             throw invalidLastEventId("Invalid Last-Event-ID '" + value + "': it names run '" + idPart
                     + "', but this stream is of run '" + runId + "'" + expected);
         }
-        try {
-            long sequence = Long.parseLong(value.substring(colon + 1));
-            if (sequence < 0) {
-                throw invalidLastEventId("Invalid Last-Event-ID '" + value + "': the sequence is negative" + expected);
-            }
-            return sequence;
-        } catch (NumberFormatException e) {
+        String sequenceText = value.substring(colon + 1);
+        if (!WHOLE_NUMBER.matcher(sequenceText).matches()) {
             throw invalidLastEventId("Invalid Last-Event-ID '" + value + "': the sequence is not a whole number"
                     + expected);
         }
+        long sequence;
+        try {
+            sequence = Long.parseLong(sequenceText);
+        } catch (NumberFormatException e) {
+            throw invalidLastEventId("Invalid Last-Event-ID '" + value + "': the sequence is out of range (at most "
+                    + Long.MAX_VALUE + ")" + expected);
+        }
+        if (sequence < 0) {
+            throw invalidLastEventId("Invalid Last-Event-ID '" + value + "': the sequence is negative" + expected);
+        }
+        return sequence;
     }
 
     private static ApiException invalidLastEventId(String message) {

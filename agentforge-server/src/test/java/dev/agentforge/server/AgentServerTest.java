@@ -1,6 +1,7 @@
 package dev.agentforge.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.agentforge.agent.RunRegistry;
@@ -8,6 +9,7 @@ import dev.agentforge.event.EventCodec;
 import dev.agentforge.monitor.ReadinessContributor;
 import dev.agentforge.monitor.ReadinessRegistry;
 import dev.agentforge.transport.SseEvent;
+import io.javalin.util.JavalinBindException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -251,6 +254,148 @@ class AgentServerTest {
         }
     }
 
+    @Test
+    void resumeAfterTerminalIsNoContent() throws Exception {
+        String runId = startRun("hello");
+        awaitStatus(runId, "completed");
+        long last = JSON.readTree(get("/v1/runs/" + runId).body()).get("lastSequence").asLong();
+
+        for (long sequence : new long[] {last, last + 5}) {
+            HttpResponse<String> response = getWithLastEventId(runId, runId + ":" + sequence);
+
+            assertThat(response.statusCode()).as("status for sequence %d", sequence).isEqualTo(204);
+            assertThat(response.body()).as("body for sequence %d", sequence).isEmpty();
+            assertThat(response.headers().firstValue("Content-Type")).as("type for sequence %d", sequence).isEmpty();
+        }
+    }
+
+    @Test
+    void lastEventIdBeforeTerminalEventStillStreams() throws Exception {
+        String runId = startRun("hello");
+        awaitStatus(runId, "completed");
+        long last = JSON.readTree(get("/v1/runs/" + runId).body()).get("lastSequence").asLong();
+
+        try (SseTestClient sse = SseTestClient.open(client, uri("/v1/runs/" + runId + "/events"),
+                Map.of("Last-Event-ID", runId + ":" + (last - 1)))) {
+            List<SseEvent> events = sse.readToEnd();
+
+            assertThat(sse.statusCode()).isEqualTo(200);
+            assertThat(events).extracting(SseEvent::id).containsExactly(runId + ":" + last);
+        }
+    }
+
+    @Test
+    void resumeAheadOfRunIsBadRequest() throws Exception {
+        String runId = startRun("block");
+        assertThat(agents.blockStarted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        HttpResponse<String> response = getWithLastEventId(runId, runId + ":999");
+
+        assertError(response, 400, "invalid_last_event_id");
+        assertThat(message(response)).contains(runId + ":999").contains("ahead of the run's last event");
+        server.runRegistry().cancelAll("test finished");
+    }
+
+    @Test
+    void sequenceTooLargeIsOutOfRange() throws Exception {
+        String runId = startRun("hello");
+
+        HttpResponse<String> response = getWithLastEventId(runId, runId + ":99999999999999999999");
+
+        assertError(response, 400, "invalid_last_event_id");
+        assertThat(message(response)).contains("out of range");
+        assertThat(message(response)).doesNotContain("not a whole number");
+    }
+
+    // ---- HEAD ----
+
+    @Test
+    void headMatchesGetWithoutBody() throws Exception {
+        String runId = startRun("hello");
+        awaitStatus(runId, "completed");
+        for (String path : List.of("/", "/v1/runs/" + runId, "/v1/runs/nope", "/v1/runs/nope/events",
+                "/health/live", "/health/ready", "/nowhere")) {
+            HttpResponse<String> get = get(path);
+            HttpResponse<String> head = head(path, Map.of());
+
+            assertThat(head.statusCode()).as("HEAD %s", path).isEqualTo(get.statusCode());
+            assertThat(head.headers().firstValue("Content-Type")).as("HEAD %s type", path)
+                    .isEqualTo(get.headers().firstValue("Content-Type"));
+            assertThat(head.body()).as("HEAD %s body", path).isEmpty();
+        }
+    }
+
+    @Test
+    void headOnEventsSendsStreamHeadersWithoutStreaming() throws Exception {
+        String runId = startRun("block");
+        assertThat(agents.blockStarted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        HttpResponse<String> response = head("/v1/runs/" + runId + "/events", Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(response.headers().firstValue("Content-Length")).isEmpty();
+        assertThat(response.body()).isEmpty();
+        assertThat(server.openStreams()).isZero();
+        server.runRegistry().cancelAll("test finished");
+    }
+
+    @Test
+    void headAfterTerminalIsNoContent() throws Exception {
+        String runId = startRun("hello");
+        awaitStatus(runId, "completed");
+        long last = JSON.readTree(get("/v1/runs/" + runId).body()).get("lastSequence").asLong();
+
+        HttpResponse<String> atEnd = head("/v1/runs/" + runId + "/events", Map.of("Last-Event-ID", runId + ":" + last));
+        HttpResponse<String> invalid = head("/v1/runs/" + runId + "/events", Map.of("Last-Event-ID", "12"));
+
+        assertThat(atEnd.statusCode()).isEqualTo(204);
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.body()).isEmpty();
+    }
+
+    @Test
+    void headOnPostOnlyRouteIsNotAllowed() throws Exception {
+        HttpResponse<String> response = head("/v1/runs", Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    // ---- the index ----
+
+    @Test
+    void indexListsRoutesAndModel() throws Exception {
+        HttpResponse<String> response = get("/");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("service").asString()).isEqualTo(AgentServer.DEFAULT_SERVICE_NAME);
+        assertThat(body.get("model").asString()).isEqualTo("scripted");
+        assertThat(body.get("documentation").asString()).contains("docs/http-api.md");
+        List<String> routes = new ArrayList<>();
+        for (JsonNode route : body.get("routes")) {
+            routes.add(route.get("method").asString() + " " + route.get("url").asString());
+            assertThat(route.get("description").asString()).as("description of %s", route).isNotBlank();
+        }
+        assertThat(routes).containsExactly("GET /", "POST /v1/runs", "GET /v1/runs/{id}", "GET /v1/runs/{id}/events",
+                "POST /v1/runs/{id}/cancel", "GET /health/live", "GET /health/ready");
+    }
+
+    @Test
+    void indexShowsServiceName() throws Exception {
+        AgentServer named = start(AgentServer.create(agents.agent()).port(0).serviceName("Shop assistant"));
+
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(named.url() + "/")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(JSON.readTree(response.body()).get("service").asString()).isEqualTo("Shop assistant");
+    }
+
     // ---- disconnects and heartbeats ----
 
     @Test
@@ -438,6 +583,7 @@ class AgentServerTest {
                 HttpResponse.BodyHandlers.ofString());
 
         assertError(response, 503, "too_many_runs");
+        assertThat(message(response)).contains("AGENTFORGE_MAX_ACTIVE_RUNS");
         assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
         assertThat(oneRun.runs()).hasSize(1);
         oneRun.cancelAll("test finished");
@@ -459,6 +605,9 @@ class AgentServerTest {
         get("/v1/runs/run_missing/events");
         get("/nowhere");
         client.send(HttpRequest.newBuilder(uri("/v1/runs")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        head("/v1/runs/run_missing/events", Map.of());
+        head("/v1/runs", Map.of());
+        getWithLastEventId("run_missing", "run_missing:99999999999999999999");
         RawHttp.exchange(server.port(), "POST /v1/runs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 99999999\r\n\r\n");
 
@@ -504,6 +653,53 @@ class AgentServerTest {
     }
 
     @Test
+    void readyIsDownWhileRunLimitReached() throws Exception {
+        AgentServer limited = start(AgentServer.create(agents.agent()).port(0).maxActiveRuns(1));
+        startRun(limited, "block");
+        assertThat(agents.blockStarted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        HttpResponse<String> down = client.send(HttpRequest.newBuilder(URI.create(limited.url() + "/health/ready"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        limited.runRegistry().cancelAll("test finished");
+
+        assertThat(down.statusCode()).isEqualTo(503);
+        JsonNode runs = check(down, AgentServer.RUNS_READINESS_NAME);
+        assertThat(runs.get("ready").asBoolean()).isFalse();
+        assertThat(runs.get("reason").asString()).contains("AGENTFORGE_MAX_ACTIVE_RUNS").contains("limit of 1");
+        await().atMost(WAIT).until(() -> client.send(HttpRequest.newBuilder(URI.create(limited.url() + "/health/ready"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    }
+
+    @Test
+    void readyChecksLimitOfPassedRegistry() throws Exception {
+        RunRegistry oneRun = new RunRegistry(Duration.ofMinutes(1), 1, Clock.systemUTC());
+        AgentServer limited = start(AgentServer.create(agents.agent()).port(0).runRegistry(oneRun).maxActiveRuns(1));
+        HttpResponse<String> before = client.send(HttpRequest.newBuilder(URI.create(limited.url() + "/health/ready"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        startRun(limited, "block");
+
+        HttpResponse<String> down = client.send(HttpRequest.newBuilder(URI.create(limited.url() + "/health/ready"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        oneRun.cancelAll("test finished");
+
+        assertThat(before.statusCode()).isEqualTo(200);
+        assertThat(check(before, AgentServer.RUNS_READINESS_NAME).get("ready").asBoolean()).isTrue();
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(check(down, AgentServer.RUNS_READINESS_NAME).get("ready").asBoolean()).isFalse();
+    }
+
+    @Test
+    void portInUseLeavesNoNonDaemonThread() {
+        assertThatThrownBy(() -> AgentServer.create(agents.agent()).port(server.port()).start())
+                .isInstanceOf(JavalinBindException.class);
+
+        // A non-daemon thread left by the failed server would keep the JVM from exiting after main returns.
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> !thread.isDaemon()
+                && Arrays.stream(thread.getStackTrace())
+                        .anyMatch(frame -> frame.getClassName().startsWith("io.javalin")));
+    }
+
+    @Test
     void portZeroGivesActualPort() {
         assertThat(server.port()).isPositive();
         assertThat(server.url()).isEqualTo("http://127.0.0.1:" + server.port());
@@ -535,6 +731,29 @@ class AgentServerTest {
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> head(String path, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> getWithLastEventId(String runId, String lastEventId)
+            throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(uri("/v1/runs/" + runId + "/events"))
+                .header("Last-Event-ID", lastEventId).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode check(HttpResponse<String> readiness, String name) {
+        for (JsonNode check : JSON.readTree(readiness.body()).get("checks")) {
+            if (check.get("name").asString().equals(name)) {
+                return check;
+            }
+        }
+        throw new AssertionError("No readiness check named " + name + " in " + readiness.body());
     }
 
     private HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {

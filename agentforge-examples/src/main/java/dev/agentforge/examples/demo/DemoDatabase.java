@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,19 +37,24 @@ public final class DemoDatabase {
     /**
      * Creates a fresh H2 in-memory database with a unique name, loaded with the sample data. The
      * database outlives idle pool connections ({@code DB_CLOSE_DELAY=-1}), and closing the returned
-     * pool shuts it down and frees its memory.
+     * pool shuts it down and frees its memory. H2's own JVM shutdown hook is off
+     * ({@code DB_CLOSE_ON_EXIT=FALSE}), so that it cannot close the database while the demo's
+     * shutdown hook still uses it.
      */
     public static HikariDataSource inMemory() {
         String url = "jdbc:h2:mem:agentforge_demo_" + UUID.randomUUID().toString().replace("-", "")
-                + ";DB_CLOSE_DELAY=-1";
+                + ";DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE";
         HikariDataSource dataSource = new HikariDataSource(
                 DataSources.config(url, "sa", "", POOL_NAME, DataSources.DEFAULT_MAX_POOL_SIZE)) {
             @Override
             public void close() {
-                if (!isClosed()) {
-                    shutdownH2(this);
-                }
+                boolean wasOpen = !isClosed();
+                // The pool closes its connections first, while the database is alive, and only then
+                // does SHUTDOWN run, on a connection of its own outside the pool.
                 super.close();
+                if (wasOpen) {
+                    shutdownH2(url);
+                }
             }
         };
         load(dataSource);
@@ -153,11 +159,14 @@ public final class DemoDatabase {
         return statements;
     }
 
-    private static void shutdownH2(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+    // SHUTDOWN closes this connection too, and closing an H2 connection that is already closed does nothing.
+    private static void shutdownH2(String url) {
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+                Statement statement = connection.createStatement()) {
             statement.execute("SHUTDOWN");
         } catch (SQLException e) {
-            LOG.warn("Could not shut down the in-memory demo database; it stays in memory until the JVM exits", e);
+            LOG.warn("Could not shut down the in-memory demo database {}; it stays in memory until the JVM exits",
+                    url, e);
         }
     }
 }

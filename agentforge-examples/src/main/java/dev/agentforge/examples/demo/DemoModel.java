@@ -4,6 +4,7 @@ import dev.agentforge.agent.ScriptStep;
 import dev.agentforge.agent.ScriptTurn;
 import dev.agentforge.agent.ScriptedChatModel;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>The rules, tried in this order (docs/demo.md lists example questions):
  * <ol>
  *   <li>{@code revenue_by_category}: revenue per product category;</li>
- *   <li>{@code top_customers}: the top N customers by revenue (default 3);</li>
+ *   <li>{@code top_customers}: the top N customers by revenue (default 3, from 1 to 50; outside that
+ *       range it asks for a number in it and calls no tool);</li>
  *   <li>{@code total_revenue}: total revenue, and with "N% VAT" also the total with VAT from the calculator;</li>
  *   <li>{@code customer_orders}: how many orders a named customer placed;</li>
  *   <li>{@code low_stock}: products with fewer than N units in stock (default 10);</li>
@@ -50,8 +52,16 @@ public final class DemoModel {
             - low stock: "Which products have fewer than 10 in stock?"
             - arithmetic: "Calculate (2+3)*4" or "What is 17% of 2400?"
             - the time: "What time is it in Tokyo?"
-            To use a real model, set AGENTFORGE_MODEL=openai:<model> with OPENAI_API_KEY (and OPENAI_BASE_URL \
-            for an OpenAI-compatible server), or AGENTFORGE_MODEL=anthropic:<model> with ANTHROPIC_API_KEY.""";
+            To use a real model, set AGENTFORGE_MODEL=openai:<model> with OPENAI_API_KEY (or with only \
+            OPENAI_BASE_URL for a local OpenAI-compatible server such as Ollama), or \
+            AGENTFORGE_MODEL=anthropic:<model> with ANTHROPIC_API_KEY.""";
+
+    /** How many top customers {@code top_customers} lists when the question names no number. */
+    static final int DEFAULT_TOP_CUSTOMERS = 3;
+
+    /** The range of N in "top N customers"; the model asks for a number in it otherwise. */
+    static final int MIN_TOP_CUSTOMERS = 1;
+    static final int MAX_TOP_CUSTOMERS = 50;
 
     static final String SQL_QUERY = "sql_query";
     static final String CALCULATOR = "calculator";
@@ -190,7 +200,14 @@ public final class DemoModel {
 
     // top_customers: the top N customers by revenue.
     private static ScriptStep topCustomers(ScriptTurn turn) {
-        int count = customerCount(turn);
+        String requested = requestedCustomerCount(turn);
+        Integer count = customerCount(requested);
+        if (count == null) {
+            return ScriptStep.answer("I cannot list the top " + requested + " customers: I list from "
+                    + MIN_TOP_CUSTOMERS + " to " + MAX_TOP_CUSTOMERS + " customers by revenue. Ask again with a"
+                    + " number in that range, for example \"Who are our top 3 customers by revenue?\"");
+        }
+
         if (turn.step() == 0) {
             return sqlQuery("SELECT c.name, SUM(o.quantity * o.unit_price) AS revenue"
                     + " FROM orders o JOIN customers c ON c.id = o.customer_id"
@@ -380,13 +397,23 @@ public final class DemoModel {
         return new BigDecimal(rate.replace(',', '.'));
     }
 
-    private static int customerCount(ScriptTurn turn) {
+    // Returns the number of customers the input asks for, in digits, or the default when it names none.
+    private static String requestedCustomerCount(ScriptTurn turn) {
         String count = turn.group("count");
         if (count == null) {
-            return 3;
+            return Integer.toString(DEFAULT_TOP_CUSTOMERS);
         }
-        String digits = NUMBER_WORDS.getOrDefault(count.toLowerCase(Locale.ROOT), count);
-        return Math.max(1, Math.min(50, Integer.parseInt(digits)));
+        return NUMBER_WORDS.getOrDefault(count.toLowerCase(Locale.ROOT), count);
+    }
+
+    // Returns the count when it is from MIN_TOP_CUSTOMERS to MAX_TOP_CUSTOMERS, else null.
+    private static Integer customerCount(String digits) {
+        BigInteger count = new BigInteger(digits);
+        if (count.compareTo(BigInteger.valueOf(MIN_TOP_CUSTOMERS)) < 0
+                || count.compareTo(BigInteger.valueOf(MAX_TOP_CUSTOMERS)) > 0) {
+            return null;
+        }
+        return count.intValue();
     }
 
     private static int stockThreshold(ScriptTurn turn) {

@@ -9,7 +9,9 @@ import dev.agentforge.server.config.ConfigException;
 import dev.agentforge.server.config.ModelFactory;
 import dev.agentforge.server.config.ServerConfig;
 import dev.agentforge.tool.Tool;
+import io.javalin.util.JavalinBindException;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +42,22 @@ public final class DemoService {
     private DemoService() {
     }
 
-    /** Starts the demo from the process environment; a JVM shutdown hook stops it. */
+    /** The service name in the index at {@code GET /}. */
+    public static final String SERVICE_NAME = "AgentForge demo";
+
+    /**
+     * Starts the demo from the process environment; a JVM shutdown hook stops it. A setting that
+     * stops the start is logged as one line, with its cause at DEBUG, and exits with status 2.
+     */
     public static void main(String[] args) {
         Handle handle;
         try {
             handle = start(System.getenv());
         } catch (ConfigException e) {
             LOG.error("The demo did not start: {}", e.getMessage());
+            if (e.getCause() != null) {
+                LOG.debug("Cause of the failed start", rootCause(e));
+            }
             System.exit(2);
             return;
         }
@@ -57,15 +68,28 @@ public final class DemoService {
      * Starts the demo with the given environment variables and returns once it serves.
      *
      * @param env the settings, such as {@code System.getenv()}, or a map that a test builds
-     * @throws ConfigException if a setting is invalid or the model's API key is missing
-     * @throws IllegalStateException if the database cannot be reached or loaded
+     * @throws ConfigException if a setting is invalid, the model's API key is missing, the port is in
+     *     use, or the database cannot be reached or loaded
      */
     public static Handle start(Map<String, String> env) {
         ServerConfig config = ServerConfig.fromEnvironment(env);
         ModelFactory.ModelSelection model = ModelFactory.create(config, DemoModel::create);
-        HikariDataSource dataSource = openDatabase(config);
+        HikariDataSource dataSource;
+        try {
+            dataSource = openDatabase(config);
+        } catch (RuntimeException e) {
+            closeModel(model);
+            throw e;
+        }
         try {
             return serve(config, model, dataSource);
+        } catch (JavalinBindException e) {
+            dataSource.close();
+            closeModel(model);
+            String address = config.host() + ":" + config.port();
+            throw new ConfigException("Cannot listen on " + address + " (" + ServerConfig.PORT + "=" + config.port()
+                    + "): " + bindFailure(e) + "; set " + ServerConfig.PORT + " to a free port, or to 0 to pick"
+                    + " any free port", e);
         } catch (RuntimeException e) {
             dataSource.close();
             closeModel(model);
@@ -78,8 +102,34 @@ public final class DemoService {
             LOG.info("Database: an embedded in-memory H2 database with the sample data");
             return DemoDatabase.inMemory();
         }
-        LOG.info("Database: {} as user {}", config.redactedDatabaseUrl(), config.databaseUser());
-        return DemoDatabase.connect(config.databaseUrl(), config.databaseUser(), config.databasePassword(), true);
+        String user = config.databaseUser() == null ? "" : " as user " + config.databaseUser();
+        LOG.info("Database: {}{}", config.redactedDatabaseUrl(), user);
+        try {
+            return DemoDatabase.connect(config.databaseUrl(), config.databaseUser(), config.databasePassword(), true);
+        } catch (IllegalStateException e) {
+            // A failed load wraps the SQLException with advice and no URL. A failed connection names
+            // the whole URL, parameters included, so only the driver's own message is shown.
+            String reason = e.getCause() instanceof SQLException ? e.getMessage() : rootCause(e).getMessage();
+            throw new ConfigException("Cannot use the database at " + ServerConfig.DATABASE_URL + "="
+                    + config.redactedDatabaseUrl() + user + ": " + reason + " Check that the database is running and"
+                    + " that " + ServerConfig.DATABASE_URL + ", " + ServerConfig.DATABASE_USER + " and "
+                    + ServerConfig.DATABASE_PASSWORD + " are right, or unset " + ServerConfig.DATABASE_URL
+                    + " for the embedded in-memory H2 database.", e);
+        }
+    }
+
+    private static String bindFailure(JavalinBindException e) {
+        String reason = rootCause(e).getMessage();
+        return reason != null && reason.contains("in use") ? "the port is already in use by another process"
+                : "binding the port failed (" + reason + ")";
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static Handle serve(ServerConfig config, ModelFactory.ModelSelection model, HikariDataSource dataSource) {
@@ -96,9 +146,10 @@ public final class DemoService {
         AgentServer server = config.applyTo(AgentServer.create(agent.build()))
                 .runRegistry(config.newRunRegistry())
                 .readiness(readiness)
+                .serviceName(SERVICE_NAME)
                 .start();
 
-        String url = "http://localhost:" + server.port() + "/";
+        String url = server.url() + "/";
         if (model.scripted()) {
             LOG.info("AgentForge demo serving on {} with the offline scripted model. {}", url, DemoModel.NOTE);
         } else {
@@ -162,12 +213,14 @@ public final class DemoService {
             return server;
         }
 
-        /** Stops the server, cancelling its working runs, then closes the database and the model client. */
+        /** Stops the server, cancels its working runs, then closes the database and the model client. */
         public void stop() {
             if (!stopped.compareAndSet(false, true)) {
                 return;
             }
             server.stop();
+            // The demo passes its own run registry to the server, which leaves those runs to their owner.
+            server.runRegistry().cancelAll("the demo stopped");
             dataSource.close();
             closeModel(model);
             LOG.info("AgentForge demo stopped");

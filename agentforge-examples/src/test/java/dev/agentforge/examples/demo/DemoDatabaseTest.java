@@ -50,6 +50,21 @@ class DemoDatabaseTest {
     }
 
     @Test
+    void closeLogsNoWarning() throws Exception {
+        HikariDataSource database = DemoDatabase.inMemory();
+        queryDecimal(database, "SELECT COUNT(*) FROM orders");
+
+        List<String> warnings;
+        try (LogCapture logs = new LogCapture()) {
+            database.close();
+            warnings = logs.warnings();
+        }
+
+        assertThat(warnings).isEmpty();
+        assertThat(database.isClosed()).isTrue();
+    }
+
+    @Test
     void connectLoadsOnceAndKeepsData() throws Exception {
         // Without DB_CLOSE_DELAY the database lives while the first pool is open and is freed with it.
         String url = "jdbc:h2:mem:demo_connect_" + UUID.randomUUID().toString().replace("-", "");

@@ -172,6 +172,22 @@ class DemoQuestionsH2Test extends DemoQuestionsContract {
         assertThat(outcome.answer().lines().toList()).hasSize(6);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            Who are our top 0 customers?                   | 0
+            Who are our top 51 customers?                  | 51
+            Who are our top 99999999999999 customers?      | 99999999999999
+            """)
+    void topCustomersOutsideRangeAsksForNumber(String question, String count) throws Exception {
+        Outcome outcome = ask(database, CLOCK, question);
+
+        assertThat(outcome.types()).containsExactly("run_started", "token", "done");
+        assertThat(outcome.actions()).isEmpty();
+        assertThat(outcome.answer()).startsWith("I cannot list the top " + count + " customers");
+        assertThat(outcome.answer()).contains("from 1 to 50");
+        assertThat(outcome.answer()).doesNotContain("Top 1 customers");
+    }
+
     @Test
     void toolsHaveDemoNamesAndSchema() {
         List<dev.agentforge.tool.Tool> tools = DemoTools.create(database, CLOCK);

@@ -6,6 +6,7 @@ import static dev.agentforge.examples.demo.DemoHttp.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentforge.server.AgentServer;
 import dev.agentforge.server.config.ConfigException;
 import dev.agentforge.transport.SseEvent;
 import java.math.BigDecimal;
@@ -111,6 +112,83 @@ class DemoServiceTest {
         assertThatThrownBy(() -> DemoService.start(Map.of("PORT", "0", "AGENTFORGE_MODEL", "openai:gpt-4o-mini")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("OPENAI_API_KEY");
+    }
+
+    @Test
+    void portInUseNamesPortAndFix() {
+        String port = Integer.toString(demo.port());
+
+        assertThatThrownBy(() -> DemoService.start(Map.of("PORT", port)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PORT=" + port)
+                .hasMessageContaining("already in use")
+                .hasMessageContaining("set PORT to a free port");
+    }
+
+    @Test
+    void unresolvableHostStopsStartup() {
+        // An unclosed IPv6 literal fails in InetAddress without a DNS query.
+        assertThatThrownBy(() -> DemoService.start(Map.of("PORT", "0", "AGENTFORGE_HOST", "[::1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("AGENTFORGE_HOST '[::1'");
+    }
+
+    @Test
+    void invalidDatabaseUrlNamesAcceptedForms() {
+        assertThatThrownBy(() -> DemoService.start(Map.of("PORT", "0", "AGENTFORGE_DATABASE_URL", "foo")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("AGENTFORGE_DATABASE_URL 'foo'")
+                .hasMessageContaining("jdbc:h2:")
+                .hasMessageContaining("jdbc:postgresql://");
+    }
+
+    @Test
+    void unreachableDatabaseNamesRedactedUrl() {
+        // Port 1 on loopback has no listener, so the connection is refused at once.
+        assertThatThrownBy(() -> DemoService.start(Map.of("PORT", "0",
+                "AGENTFORGE_DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/none?password=very-secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("AGENTFORGE_DATABASE_URL=jdbc:postgresql://127.0.0.1:1/none(parameters hidden)")
+                .hasMessageContaining("refused")
+                .hasMessageNotContaining("very-secret");
+    }
+
+    @Test
+    void openAiCompatibleServerNeedsNoKey() {
+        // Nothing listens on port 9 of loopback; the start only creates the client and sends no request.
+        try (DemoService.Handle local = DemoService.start(Map.of("PORT", "0", "AGENTFORGE_MODEL", "openai:llama3.1",
+                "OPENAI_BASE_URL", "http://127.0.0.1:9/v1"))) {
+            assertThat(local.port()).isPositive();
+        }
+    }
+
+    @Test
+    void indexNamesDemoAndModel() throws Exception {
+        JsonNode index = http.getJson("/");
+
+        assertThat(index.get("service").asString()).isEqualTo(DemoService.SERVICE_NAME);
+        assertThat(index.get("model").asString()).isEqualTo("scripted");
+        assertThat(index.get("routes").findValuesAsString("url")).contains("/v1/runs", "/v1/runs/{id}/events");
+    }
+
+    @Test
+    void readyReportsRunLimit() throws Exception {
+        JsonNode ready = http.getJson("/health/ready");
+
+        assertThat(ready.get("checks").findValuesAsString("name")).contains(AgentServer.RUNS_READINESS_NAME);
+    }
+
+    @Test
+    void stopLogsNoWarning() throws Exception {
+        answerTo(QUESTION);
+
+        List<String> warnings;
+        try (LogCapture logs = new LogCapture()) {
+            demo.stop();
+            warnings = logs.warnings();
+        }
+
+        assertThat(warnings).isEmpty();
     }
 
     private String answerTo(String question) throws Exception {

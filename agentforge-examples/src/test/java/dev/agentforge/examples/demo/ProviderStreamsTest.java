@@ -152,6 +152,20 @@ class ProviderStreamsTest {
     }
 
     @Test
+    void openAiWithoutKeySendsNoAuthorization() throws Exception {
+        enqueueStream(OPENAI_ANSWER_TURN);
+        startDemo(Map.of("AGENTFORGE_MODEL", "openai:llama3.1", "OPENAI_BASE_URL", baseUrl() + "/v1"));
+
+        List<SseEvent> events = http.run("Say the answer");
+
+        assertThat(types(events).getLast()).isEqualTo("done");
+        RecordedRequest request = provider.takeRequest(10, TimeUnit.SECONDS);
+        assertThat(request).isNotNull();
+        assertThat(request.getHeaders().get("Authorization")).isNull();
+        assertThat(DemoHttp.JSON.readTree(request.getBody().utf8()).get("model").asString()).isEqualTo("llama3.1");
+    }
+
+    @Test
     void openAiErrorMidStreamKeepsPartialText() throws Exception {
         enqueueTranscript("openai-error-mid-stream.sse");
         startOpenAiDemo();

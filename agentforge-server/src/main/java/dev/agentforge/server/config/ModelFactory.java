@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code scripted}: the offline scripted model, which the caller supplies because its rules
  *       belong to the application;
  *   <li>{@code openai:<model>}: {@link OpenAiCompatibleChatModel} at {@code OPENAI_BASE_URL} with
- *       {@code OPENAI_API_KEY};
+ *       {@code OPENAI_API_KEY}, which is required only for the OpenAI API itself: without a key, a
+ *       local OpenAI-compatible server such as Ollama gets requests with no {@code Authorization}
+ *       header;
  *   <li>{@code anthropic:<model>}: LangChain4j's {@link AnthropicStreamingChatModel} at
  *       {@code ANTHROPIC_BASE_URL} with {@code ANTHROPIC_API_KEY}.
  * </ul>
@@ -52,7 +54,8 @@ public final class ModelFactory {
      * Creates the configured model.
      *
      * @param scriptedModel supplies the scripted model, and is called only when the configuration names it
-     * @throws ConfigException if the provider's API key is missing, naming the variable to set
+     * @throws ConfigException if the provider's API key is missing where the provider requires one,
+     *     naming the variable to set
      */
     public static ModelSelection create(ServerConfig config, Supplier<? extends StreamingChatModel> scriptedModel) {
         ServerConfig.ModelSpec spec = config.model();
@@ -66,13 +69,20 @@ public final class ModelFactory {
     }
 
     private static ModelSelection openAi(ServerConfig config, ServerConfig.ModelSpec spec) {
-        String apiKey = requireKey(config.openAiApiKey(), ServerConfig.OPENAI_API_KEY, spec);
+        String apiKey = config.openAiApiKeyRequired()
+                ? requireKey(config.openAiApiKey(), ServerConfig.OPENAI_API_KEY, spec)
+                : config.openAiApiKey();
         StreamingChatModel model = OpenAiCompatibleChatModel.builder()
                 .baseUrl(config.openAiBaseUrl())
                 .apiKey(apiKey)
                 .modelName(spec.name())
                 .build();
-        LOG.info("Model {} at {}", spec.label(), config.openAiBaseUrl());
+        if (apiKey == null) {
+            LOG.info("Model {} at {} without an API key: {} is not set, so requests have no Authorization header",
+                    spec.label(), config.openAiBaseUrl(), ServerConfig.OPENAI_API_KEY);
+        } else {
+            LOG.info("Model {} at {}", spec.label(), config.openAiBaseUrl());
+        }
         return new ModelSelection(model, spec.label(), false);
     }
 
@@ -89,9 +99,13 @@ public final class ModelFactory {
 
     private static String requireKey(String apiKey, String variable, ServerConfig.ModelSpec spec) {
         if (apiKey == null || apiKey.isBlank()) {
+            String localServer = variable.equals(ServerConfig.OPENAI_API_KEY)
+                    ? " (a local OpenAI-compatible server needs no key: set " + ServerConfig.OPENAI_BASE_URL
+                            + " to its URL, such as http://127.0.0.1:11434/v1 for Ollama)"
+                    : "";
             throw new ConfigException(ServerConfig.MODEL + " is '" + spec.label() + "', but " + variable
-                    + " is not set; set " + variable + " to the provider's API key, or set " + ServerConfig.MODEL
-                    + " to one of " + ServerConfig.ModelSpec.ACCEPTED_FORMS);
+                    + " is not set; set " + variable + " to the provider's API key" + localServer + ", or set "
+                    + ServerConfig.MODEL + " to one of " + ServerConfig.ModelSpec.ACCEPTED_FORMS);
         }
         return apiKey;
     }

@@ -5,12 +5,15 @@ import dev.agentforge.agent.RunRegistry;
 import dev.agentforge.resource.LeakDetector;
 import dev.agentforge.resource.MemoryMonitor;
 import dev.agentforge.server.AgentServer;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The settings of a server, read from environment variables. Every variable is optional, and a
@@ -72,6 +75,13 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
 
     /** The Anthropic API's base URL when {@code ANTHROPIC_BASE_URL} is unset. */
     public static final String DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com/v1/";
+
+    /** The host of the OpenAI API, which requires {@code OPENAI_API_KEY}. */
+    static final String OPENAI_API_HOST = "api.openai.com";
+
+    /** The forms of {@code AGENTFORGE_DATABASE_URL} whose JDBC drivers the demo includes. */
+    static final String DATABASE_URL_FORMS = "jdbc:h2:... (for example jdbc:h2:mem:shop) or"
+            + " jdbc:postgresql://host:port/database (for example jdbc:postgresql://127.0.0.1:5432/shop)";
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -144,7 +154,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         EnvReader reader = new EnvReader(env);
         return new ServerConfig(
-                reader.text(HOST, AgentServer.DEFAULT_HOST),
+                reader.host(HOST, AgentServer.DEFAULT_HOST),
                 reader.integer(PORT, AgentServer.DEFAULT_PORT, 0, 65_535),
                 ModelSpec.parse(reader.text(MODEL, ModelSpec.SCRIPTED)),
                 reader.text(OPENAI_API_KEY, null),
@@ -156,7 +166,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 reader.integer(MAX_ACTIVE_RUNS, RunRegistry.DEFAULT_MAX_ACTIVE_RUNS, 1, Integer.MAX_VALUE),
                 reader.duration(RUN_RETENTION, RunRegistry.DEFAULT_RETENTION, true),
                 reader.duration(SSE_HEARTBEAT, AgentServer.DEFAULT_HEARTBEAT, false),
-                reader.text(DATABASE_URL, null),
+                reader.databaseUrl(DATABASE_URL),
                 reader.text(DATABASE_USER, null),
                 reader.text(DATABASE_PASSWORD, null),
                 reader.fraction(MEMORY_SOFT_LIMIT, MemoryMonitor.DEFAULT_SOFT_LIMIT),
@@ -165,11 +175,22 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
     }
 
     /**
-     * Applies the server settings to a server builder: host, port, body limit, heartbeat, a memory
-     * monitor with this configuration's limits, and a leak detector for runs and SSE streams.
+     * Returns whether {@code openai:<model>} needs {@code OPENAI_API_KEY}: only when
+     * {@code OPENAI_BASE_URL} points at the OpenAI API itself. Other OpenAI-compatible servers, such
+     * as a local Ollama, get requests without an {@code Authorization} header when no key is set.
+     */
+    public boolean openAiApiKeyRequired() {
+        return OPENAI_API_HOST.equalsIgnoreCase(URI.create(openAiBaseUrl).getHost());
+    }
+
+    /**
+     * Applies the server settings to a server builder: host, port, body limit, heartbeat, the limit of
+     * active runs that readiness reports on, a memory monitor with this configuration's limits, and a
+     * leak detector for runs and SSE streams.
      */
     public AgentServer.Builder applyTo(AgentServer.Builder builder) {
         return builder.host(host).port(port).maxBodyBytes(maxBodyBytes).heartbeat(sseHeartbeat)
+                .maxActiveRuns(maxActiveRuns)
                 .memory(newMemoryMonitor())
                 .leakDetector(LeakDetector.builder("server").threshold(leakThreshold).build());
     }
@@ -206,21 +227,29 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
      * {@code ?} (PostgreSQL) or {@code ;} (H2), or {@code null} when no URL is set.
      */
     public String redactedDatabaseUrl() {
-        if (databaseUrl == null) {
+        return redact(databaseUrl);
+    }
+
+    // Cuts a JDBC URL at its first '?' or ';', so that the parameters, which may carry a password, stay out.
+    static String redact(String jdbcUrl) {
+        if (jdbcUrl == null) {
             return null;
         }
-        int end = databaseUrl.length();
+        int end = jdbcUrl.length();
         for (char separator : new char[] {'?', ';'}) {
-            int index = databaseUrl.indexOf(separator);
+            int index = jdbcUrl.indexOf(separator);
             if (index >= 0) {
                 end = Math.min(end, index);
             }
         }
-        return end < databaseUrl.length() ? databaseUrl.substring(0, end) + "(parameters hidden)" : databaseUrl;
+        return end < jdbcUrl.length() ? jdbcUrl.substring(0, end) + "(parameters hidden)" : jdbcUrl;
     }
 
     /** Reads and validates single variables. Every error names the variable, the value and the form. */
     private record EnvReader(Map<String, String> env) {
+
+        // An optional sign and digits: a number, so a failed parse means out of range, not malformed.
+        private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d+");
 
         String text(String name, String defaultValue) {
             String value = env.get(name);
@@ -237,11 +266,14 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 return defaultValue;
             }
             String form = "; expected a whole number from " + min + " to " + max;
+            if (!WHOLE_NUMBER.matcher(value).matches()) {
+                throw new ConfigException("Invalid " + name + " '" + value + "': not a whole number" + form);
+            }
             long parsed;
             try {
                 parsed = Long.parseLong(value);
             } catch (NumberFormatException e) {
-                throw new ConfigException("Invalid " + name + " '" + value + "': not a whole number" + form);
+                throw new ConfigException("Invalid " + name + " '" + value + "': out of range" + form);
             }
             if (parsed < min || parsed > max) {
                 throw new ConfigException("Invalid " + name + " '" + value + "': out of range" + form);
@@ -257,16 +289,23 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
             }
             String form = "; expected an ISO-8601 duration such as PT15S or PT0.5S, or a whole number of seconds"
                     + (zeroAllowed ? " (0 or more)" : " (more than 0)");
+            String outOfRange = "Invalid " + name + " '" + value + "': out of range" + form;
             Duration parsed;
-            try {
-                parsed = value.chars().allMatch(Character::isDigit)
-                        ? Duration.ofSeconds(Long.parseLong(value))
-                        : Duration.parse(value);
-            } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
-                throw new ConfigException("Invalid " + name + " '" + value + "': not a duration" + form);
+            if (WHOLE_NUMBER.matcher(value).matches()) {
+                try {
+                    parsed = Duration.ofSeconds(Long.parseLong(value));
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(outOfRange);
+                }
+            } else {
+                try {
+                    parsed = Duration.parse(value);
+                } catch (DateTimeParseException | ArithmeticException e) {
+                    throw new ConfigException("Invalid " + name + " '" + value + "': not a duration" + form);
+                }
             }
             if (parsed.isNegative() || (!zeroAllowed && parsed.isZero())) {
-                throw new ConfigException("Invalid " + name + " '" + value + "': out of range" + form);
+                throw new ConfigException(outOfRange);
             }
             return parsed;
         }
@@ -305,10 +344,40 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                         || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
                     throw new ConfigException("Invalid " + name + " '" + value + "': not an absolute http(s) URL" + form);
                 }
+                // URI accepts any number of digits as a port, so the TCP range is checked here.
+                if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65_535)) {
+                    throw new ConfigException("Invalid " + name + " '" + value + "': port " + uri.getPort()
+                            + " is out of range; use a port from 1 to 65535" + form);
+                }
             } catch (URISyntaxException e) {
                 throw new ConfigException("Invalid " + name + " '" + value + "': " + e.getReason() + form);
             }
             return value;
+        }
+
+        // Resolves the address now, so that a host name that does not resolve fails at startup, naming
+        // the variable.
+        String host(String name, String defaultValue) {
+            String value = text(name, defaultValue);
+            try {
+                InetAddress.getByName(value);
+            } catch (UnknownHostException e) {
+                throw new ConfigException("Invalid " + name + " '" + value + "': the host name does not resolve to"
+                        + " an address (" + e.getMessage() + "); set " + name + " to an address of this machine,"
+                        + " such as 127.0.0.1 for local connections only or 0.0.0.0 for every interface", e);
+            }
+            return value;
+        }
+
+        // Accepts the URL forms of the JDBC drivers the demo includes. Errors show the URL without its parameters.
+        String databaseUrl(String name) {
+            String value = text(name, null);
+            if (value == null || value.startsWith("jdbc:h2:") || value.startsWith("jdbc:postgresql:")) {
+                return value;
+            }
+            throw new ConfigException("Invalid " + name + " '" + redact(value) + "': not a JDBC URL of a supported"
+                    + " database; use " + DATABASE_URL_FORMS + ", or unset " + name
+                    + " for the embedded in-memory H2 database");
         }
     }
 }

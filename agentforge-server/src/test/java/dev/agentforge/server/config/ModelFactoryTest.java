@@ -68,6 +68,29 @@ class ModelFactoryTest {
     }
 
     @Test
+    void openAiKeyOptionalForOtherBaseUrl() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("AGENTFORGE_MODEL", "openai:llama3.1",
+                "OPENAI_BASE_URL", "http://127.0.0.1:9/v1"));
+
+        ModelFactory.ModelSelection selection = ModelFactory.create(config, () -> SCRIPTED);
+
+        assertThat(selection.model()).isInstanceOf(OpenAiCompatibleChatModel.class);
+        assertThat(selection.label()).isEqualTo("openai:llama3.1");
+        ((OpenAiCompatibleChatModel) selection.model()).close();
+    }
+
+    @Test
+    void explicitOpenAiUrlRequiresKey() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("AGENTFORGE_MODEL", "openai:gpt-4o-mini",
+                "OPENAI_BASE_URL", "https://api.openai.com/v1"));
+
+        assertThatThrownBy(() -> ModelFactory.create(config, () -> SCRIPTED))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("OPENAI_API_KEY is not set")
+                .hasMessageContaining("OPENAI_BASE_URL");
+    }
+
+    @Test
     void unknownProviderNamesAcceptedForms() {
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("AGENTFORGE_MODEL", "gemini:pro")))
                 .isInstanceOf(ConfigException.class)

@@ -99,6 +99,61 @@ class ServerConfigTest {
     }
 
     @Test
+    void numbersOutsideTheirRangeSayOutOfRange() {
+        record Case(String variable, String value) {
+        }
+        for (Case c : new Case[] {
+                new Case("AGENTFORGE_RUN_RETENTION", "-5"),
+                new Case("AGENTFORGE_RUN_RETENTION", "99999999999999999999"),
+                new Case("AGENTFORGE_SSE_HEARTBEAT", "0"),
+                new Case("PORT", "99999999999999999999"),
+                new Case("PORT", "-1"),
+                new Case("OPENAI_BASE_URL", "http://127.0.0.1:99999/v1"),
+                new Case("ANTHROPIC_BASE_URL", "http://127.0.0.1:0/v1/")}) {
+            assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(c.variable(), c.value())))
+                    .as("%s=%s", c.variable(), c.value())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("Invalid " + c.variable() + " '" + c.value() + "'")
+                    .hasMessageContaining("out of range");
+        }
+    }
+
+    @Test
+    void unresolvableHostNamesVariable() {
+        // An unclosed IPv6 literal fails in InetAddress without a DNS query.
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("AGENTFORGE_HOST", "[::1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Invalid AGENTFORGE_HOST '[::1'")
+                .hasMessageContaining("does not resolve")
+                .hasMessageContaining("0.0.0.0");
+        assertThat(ServerConfig.fromEnvironment(Map.of("AGENTFORGE_HOST", "::1")).host()).isEqualTo("::1");
+    }
+
+    @Test
+    void databaseUrlOfUnsupportedFormNamesForms() {
+        for (String url : new String[] {"foo", "jdbc:mysql://127.0.0.1/shop?password=very-secret"}) {
+            assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("AGENTFORGE_DATABASE_URL", url)))
+                    .as(url)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("Invalid AGENTFORGE_DATABASE_URL '" + ServerConfig.redact(url) + "'")
+                    .hasMessageContaining("jdbc:h2:")
+                    .hasMessageContaining("jdbc:postgresql://")
+                    .hasMessageNotContaining("very-secret");
+        }
+        assertThat(ServerConfig.fromEnvironment(Map.of("AGENTFORGE_DATABASE_URL", "jdbc:postgresql://127.0.0.1/shop"))
+                .databaseUrl()).isEqualTo("jdbc:postgresql://127.0.0.1/shop");
+    }
+
+    @Test
+    void keyRequiredOnlyForOpenAiHost() {
+        assertThat(ServerConfig.fromEnvironment(Map.of()).openAiApiKeyRequired()).isTrue();
+        assertThat(ServerConfig.fromEnvironment(Map.of("OPENAI_BASE_URL", "https://API.openai.com/v1/"))
+                .openAiApiKeyRequired()).isTrue();
+        assertThat(ServerConfig.fromEnvironment(Map.of("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"))
+                .openAiApiKeyRequired()).isFalse();
+    }
+
+    @Test
     void toStringHidesSecrets() {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of(
                 "OPENAI_API_KEY", "sk-very-secret",
