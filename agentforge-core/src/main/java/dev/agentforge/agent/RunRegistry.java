@@ -85,6 +85,11 @@ public final class RunRegistry {
         return run;
     }
 
+    /** The number of runs that may work at once; {@link #start} rejects more. */
+    public int maxActiveRuns() {
+        return maxActiveRuns;
+    }
+
     /** Returns the run with this id, unless it is unknown or was evicted. */
     public Optional<AgentRun> find(String runId) {
         return Optional.ofNullable(runs.get(runId));

@@ -71,7 +71,8 @@ public final class DataSources {
         } catch (HikariPool.PoolInitializationException | IllegalStateException e) {
             // HikariCP wraps a failed first connection, and reports a missing driver as a plain RuntimeException.
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("Cannot connect to " + settings.jdbcUrl() + " as user " + settings.user()
+            throw new IllegalStateException("Cannot connect to " + DatabaseHealthCheck.redactUrl(settings.jdbcUrl())
+                    + " as user " + settings.user()
                     + ": " + cause.getMessage() + ". Check that the database is running and that the URL, user and"
                     + " password are right.", e);
         }

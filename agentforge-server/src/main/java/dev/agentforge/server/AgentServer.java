@@ -97,9 +97,8 @@ public final class AgentServer implements AutoCloseable {
             this.maxActiveRuns = limit;
         } else {
             this.runRegistry = builder.runRegistry;
-            // NOTE: RunRegistry does not expose its limit, so for a registry passed in, the readiness
-            // check of active runs reads the limit only from Builder.maxActiveRuns.
-            this.maxActiveRuns = builder.maxActiveRuns;
+            // The registry's own limit is the one that rejects runs, so readiness follows it.
+            this.maxActiveRuns = builder.runRegistry.maxActiveRuns();
         }
         this.readiness = builder.readiness != null ? builder.readiness : new ReadinessRegistry();
         this.memory = builder.memory;
@@ -428,8 +427,8 @@ public final class AgentServer implements AutoCloseable {
          * Sets how many runs may work at once: while that many work, {@code POST /v1/runs} gets 503
          * {@code too_many_runs} and {@code /health/ready} reports the {@value #RUNS_READINESS_NAME}
          * contributor not ready. Without a {@link #runRegistry}, the server creates its registry with
-         * this limit, by default {@link RunRegistry#DEFAULT_MAX_ACTIVE_RUNS}. With one, pass the limit
-         * the registry was created with.
+         * this limit, by default {@link RunRegistry#DEFAULT_MAX_ACTIVE_RUNS}. With one, the registry's
+         * own limit applies and this setting is ignored.
          */
         public Builder maxActiveRuns(int maxActiveRuns) {
             if (maxActiveRuns < 1) {
