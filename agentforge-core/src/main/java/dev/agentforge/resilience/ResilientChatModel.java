@@ -34,7 +34,7 @@ import reactor.core.scheduler.Scheduler;
  * {@link FallbackChatModel} moves on to the next model. Cancelling the stream through the handle of a
  * partial result's context releases the breaker's permission without recording the call.
  */
-public final class ResilientChatModel implements StreamingChatModel {
+public final class ResilientChatModel implements StreamingChatModel, AutoCloseable {
 
     private final StreamingChatModel delegate;
     private final String name;
@@ -60,6 +60,11 @@ public final class ResilientChatModel implements StreamingChatModel {
     /** The model's name, as in its breaker's name {@code model:<name>}. */
     public String name() {
         return name;
+    }
+
+    /** The model this decorator calls. */
+    public StreamingChatModel delegate() {
+        return delegate;
     }
 
     /** The breaker in front of the model. */
@@ -101,6 +106,14 @@ public final class ResilientChatModel implements StreamingChatModel {
         return new ModelException(ErrorCodes.MODEL_UNAVAILABLE,
                 "Model '" + name + "' was not called. " + breakers.describeRejection(breaker.getName()),
                 true, null, CallNotPermittedException.createCallNotPermittedException(breaker));
+    }
+
+    /** Closes the decorated model if it holds resources, such as an HTTP client. */
+    @Override
+    public void close() throws Exception {
+        if (delegate instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.agentforge.server.config;
 
 import dev.agentforge.agent.Agent;
 import dev.agentforge.model.openai.OpenAiCompatibleChatModel;
+import dev.agentforge.resilience.CircuitBreakers;
+import dev.agentforge.resilience.ResilientChatModel;
 import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import java.util.Objects;
@@ -58,14 +60,37 @@ public final class ModelFactory {
      *     naming the variable to set
      */
     public static ModelSelection create(ServerConfig config, Supplier<? extends StreamingChatModel> scriptedModel) {
+        return create(config, scriptedModel, CircuitBreakers.create());
+    }
+
+    /**
+     * Creates the configured model. A provider's model is wrapped in a {@link ResilientChatModel}: a
+     * circuit breaker named {@code model:<provider>:<model>} from {@code breakers}, and the default retry
+     * policy, which retries a failed call only before its first token has streamed.
+     *
+     * @param scriptedModel supplies the scripted model, and is called only when the configuration names it
+     * @param breakers the registry the model's breaker comes from
+     * @throws ConfigException if the provider's API key is missing where the provider requires one,
+     *     naming the variable to set
+     */
+    public static ModelSelection create(ServerConfig config, Supplier<? extends StreamingChatModel> scriptedModel,
+            CircuitBreakers breakers) {
         ServerConfig.ModelSpec spec = config.model();
-        return switch (spec.provider()) {
+        ModelSelection selection = switch (spec.provider()) {
             case ServerConfig.ModelSpec.SCRIPTED -> new ModelSelection(scriptedModel.get(), spec.label(), true);
             case ServerConfig.ModelSpec.OPENAI -> openAi(config, spec);
             case ServerConfig.ModelSpec.ANTHROPIC -> anthropic(config, spec);
             default -> throw new ConfigException("Invalid " + ServerConfig.MODEL + " '" + spec.label()
                     + "': unknown model provider; use " + ServerConfig.ModelSpec.ACCEPTED_FORMS);
         };
+        if (selection.scripted()) {
+            return selection;
+        }
+        StreamingChatModel resilient = ResilientChatModel.builder(selection.model())
+                .name(spec.label())
+                .breakers(breakers)
+                .build();
+        return new ModelSelection(resilient, selection.label(), false);
     }
 
     private static ModelSelection openAi(ServerConfig config, ServerConfig.ModelSpec spec) {

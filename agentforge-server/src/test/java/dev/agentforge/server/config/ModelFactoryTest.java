@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agentforge.agent.ScriptStep;
 import dev.agentforge.agent.ScriptedChatModel;
 import dev.agentforge.model.openai.OpenAiCompatibleChatModel;
+import dev.agentforge.resilience.ResilientChatModel;
 import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,11 @@ class ModelFactoryTest {
 
         ModelFactory.ModelSelection selection = ModelFactory.create(config, () -> SCRIPTED);
 
-        assertThat(selection.model()).isInstanceOf(OpenAiCompatibleChatModel.class);
-        OpenAiCompatibleChatModel model = (OpenAiCompatibleChatModel) selection.model();
+        assertThat(selection.model()).isInstanceOf(ResilientChatModel.class);
+        ResilientChatModel resilient = (ResilientChatModel) selection.model();
+        assertThat(resilient.breaker().getName()).isEqualTo("model:openai:gpt-4o-mini");
+        assertThat(resilient.delegate()).isInstanceOf(OpenAiCompatibleChatModel.class);
+        OpenAiCompatibleChatModel model = (OpenAiCompatibleChatModel) resilient.delegate();
         assertThat(model.baseUrl()).startsWith("http://127.0.0.1:9/v1");
         assertThat(model.modelName()).isEqualTo("gpt-4o-mini");
         assertThat(selection.label()).isEqualTo("openai:gpt-4o-mini");
@@ -48,7 +52,7 @@ class ModelFactoryTest {
 
         ModelFactory.ModelSelection selection = ModelFactory.create(config, () -> SCRIPTED);
 
-        assertThat(selection.model()).isInstanceOf(AnthropicStreamingChatModel.class);
+        assertThat(((ResilientChatModel) selection.model()).delegate()).isInstanceOf(AnthropicStreamingChatModel.class);
         assertThat(selection.label()).isEqualTo("anthropic:claude-sonnet-4-5");
     }
 
@@ -68,15 +72,15 @@ class ModelFactoryTest {
     }
 
     @Test
-    void openAiKeyOptionalForOtherBaseUrl() {
+    void openAiKeyOptionalForOtherBaseUrl() throws Exception {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("AGENTFORGE_MODEL", "openai:llama3.1",
                 "OPENAI_BASE_URL", "http://127.0.0.1:9/v1"));
 
         ModelFactory.ModelSelection selection = ModelFactory.create(config, () -> SCRIPTED);
 
-        assertThat(selection.model()).isInstanceOf(OpenAiCompatibleChatModel.class);
+        assertThat(((ResilientChatModel) selection.model()).delegate()).isInstanceOf(OpenAiCompatibleChatModel.class);
         assertThat(selection.label()).isEqualTo("openai:llama3.1");
-        ((OpenAiCompatibleChatModel) selection.model()).close();
+        ((ResilientChatModel) selection.model()).close();
     }
 
     @Test
