@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,18 +51,23 @@ public final class DemoService {
      * stops the start is logged as one line, with its cause at DEBUG, and exits with status 2.
      */
     public static void main(String[] args) {
-        Handle handle;
+        // The hook is in place before the service serves, so a SIGTERM right after startup still stops it.
+        AtomicReference<Handle> running = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Handle started = running.get();
+            if (started != null) {
+                started.stop();
+            }
+        }, "agentforge-shutdown"));
         try {
-            handle = start(System.getenv());
+            running.set(start(System.getenv()));
         } catch (ConfigException e) {
             LOG.error("The demo did not start: {}", e.getMessage());
             if (e.getCause() != null) {
                 LOG.debug("Cause of the failed start", rootCause(e));
             }
             System.exit(2);
-            return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(handle::stop, "agentforge-shutdown"));
     }
 
     /**
