@@ -1,6 +1,7 @@
 package dev.agentforge.tool;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -16,6 +17,7 @@ public final class FunctionTool implements Tool {
     private final String description;
     private final JsonNode parameters;
     private final ToolHandler handler;
+    private final ToolSettings settings;
 
     private FunctionTool(Builder builder) {
         this.name = builder.name;
@@ -24,6 +26,7 @@ public final class FunctionTool implements Tool {
         this.parameters = builder.parameters != null ? builder.parameters : emptyObjectSchema();
         this.handler = Objects.requireNonNull(builder.handler,
                 () -> "Tool " + builder.name + " has no handler; call handler(...)");
+        this.settings = builder.settings;
     }
 
     public static Builder builder(String name) {
@@ -46,6 +49,11 @@ public final class FunctionTool implements Tool {
     }
 
     @Override
+    public Optional<ToolSettings> settings() {
+        return Optional.ofNullable(settings);
+    }
+
+    @Override
     public Object execute(JsonNode arguments, ToolContext context) throws Exception {
         return handler.handle(arguments, context);
     }
@@ -65,6 +73,7 @@ public final class FunctionTool implements Tool {
         private String description;
         private JsonNode parameters;
         private ToolHandler handler;
+        private ToolSettings settings;
 
         private Builder(String name) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -101,6 +110,12 @@ public final class FunctionTool implements Tool {
 
         public Builder handler(ToolHandler handler) {
             this.handler = handler;
+            return this;
+        }
+
+        /** Declares how the {@link ToolExecutor} runs the tool; see {@link Tool#settings()}. */
+        public Builder settings(ToolSettings settings) {
+            this.settings = settings;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.agentforge.tool;
 
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,6 +29,15 @@ public interface Tool {
      * @throws Exception for any other failure, which becomes an observation naming the exception
      */
     Object execute(JsonNode arguments, ToolContext context) throws Exception;
+
+    /**
+     * The settings the tool declares for the {@link ToolExecutor}: pool, priority, timeout, resources and
+     * retry. Settings registered with the executor for this tool's name take precedence. Returns empty
+     * unless overridden, which gives {@link ToolSettings#defaults()}.
+     */
+    default Optional<ToolSettings> settings() {
+        return Optional.empty();
+    }
 
     /** Starts a tool built from a name, a description, a schema and a handler. */
     static FunctionTool.Builder builder(String name) {

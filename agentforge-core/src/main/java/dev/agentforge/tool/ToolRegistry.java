@@ -11,6 +11,7 @@ import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The tools an agent may call, by name. The registry turns the model's raw call, a name and a JSON
  * text, into a validated call. An unknown name is reported with the list of tools that exist, and
  * arguments that are not JSON or do not match the tool's schema with the fields that are wrong.
+ *
+ * <p>A tool may be withdrawn while it is unhealthy: {@link #specifications()} leaves it out, so the model
+ * is not offered it, and a call made anyway fails with a {@link ToolUnavailableException}.
  */
 public final class ToolRegistry {
 
@@ -30,6 +34,7 @@ public final class ToolRegistry {
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Map<String, String> withdrawn = new HashMap<>();
 
     private record Entry(Tool tool, Schema schema, ToolSpecification specification) {
     }
@@ -100,21 +105,59 @@ public final class ToolRegistry {
         return entries.values().stream().map(Entry::tool).toList();
     }
 
-    /** The tools as LangChain4j specifications, to send with a model request. */
+    /** The tools as LangChain4j specifications, to send with a model request; withdrawn tools are left out. */
     public synchronized List<ToolSpecification> specifications() {
+        return entries.values().stream()
+                .filter(entry -> !withdrawn.containsKey(entry.tool().name()))
+                .map(Entry::specification)
+                .toList();
+    }
+
+    /** The specifications of every registered tool, withdrawn ones included. */
+    public synchronized List<ToolSpecification> allSpecifications() {
         return entries.values().stream().map(Entry::specification).toList();
+    }
+
+    /**
+     * Withdraws a tool until {@link #restore} is called: it is left out of {@link #specifications()}, and
+     * {@link #validate} rejects calls to it with a {@link ToolUnavailableException}.
+     *
+     * @param reason why the tool is unavailable, written for the model, such as "the database does not answer"
+     * @throws IllegalArgumentException if no tool of that name is registered
+     */
+    public synchronized void withdraw(String name, String reason) {
+        if (!entries.containsKey(name)) {
+            throw new IllegalArgumentException("No tool named '" + name + "' is registered");
+        }
+        withdrawn.put(name, reason == null || reason.isBlank() ? "it is unhealthy" : reason);
+    }
+
+    /** Offers a withdrawn tool to the model again; does nothing if it was not withdrawn. */
+    public synchronized void restore(String name) {
+        withdrawn.remove(name);
+    }
+
+    /** Returns why the tool is withdrawn, or empty if it is available. */
+    public synchronized Optional<String> withdrawnReason(String name) {
+        return Optional.ofNullable(withdrawn.get(name));
     }
 
     /**
      * Resolves a model's call into a tool and validated arguments.
      *
-     * @throws ToolException with a message for the model when the tool is unknown, the arguments are
-     *     not a JSON object, or they do not match the tool's schema
+     * @throws ToolException with a message for the model when the tool is unknown or withdrawn, the
+     *     arguments are not a JSON object, or they do not match the tool's schema
      */
     public ValidatedCall validate(String toolName, String argumentsJson) throws ToolException {
         Entry entry;
+        String withdrawnReason;
         synchronized (this) {
             entry = entries.get(toolName);
+            withdrawnReason = withdrawn.get(toolName);
+        }
+        if (withdrawnReason != null) {
+            throw new ToolUnavailableException("Tool '" + toolName + "' is temporarily unavailable: " + withdrawnReason
+                    + ". Continue without it, or call it again later.");
         }
         if (entry == null) {
             throw new ToolException("Unknown tool '" + toolName + "'. Available tools: "
