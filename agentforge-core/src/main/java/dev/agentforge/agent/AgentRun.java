@@ -2,6 +2,7 @@ package dev.agentforge.agent;
 
 import dev.agentforge.event.AgentEvent;
 import dev.agentforge.event.ErrorEvent;
+import dev.agentforge.event.Progress;
 import dev.agentforge.event.RunCancelled;
 import dev.agentforge.event.RunCompleted;
 import dev.agentforge.event.Usage;
@@ -136,6 +137,17 @@ public final class AgentRun {
             }
         }
         return cancelled;
+    }
+
+    /**
+     * Reports how far the run has come as a {@code progress} event, appended to the log before any
+     * subscriber receives it. Returns the event, or null, appending nothing, once the run has ended.
+     *
+     * @param total the units of work in all, or null while unknown
+     * @param message what the run is doing now, or null
+     */
+    public Progress reportProgress(long current, Long total, String message) {
+        return emit((sequence, now) -> new Progress(id, sequence, now, current, total, message));
     }
 
     /**
