@@ -38,6 +38,7 @@ public final class Agent {
     private final String modelNote;
     private final Clock clock;
     private final Supplier<String> runIds;
+    private final ModelCallListener modelCallListener;
 
     private Agent(Builder builder) {
         this.chatModel = builder.chatModel;
@@ -51,6 +52,7 @@ public final class Agent {
         this.modelNote = builder.modelNote;
         this.clock = builder.clock;
         this.runIds = builder.runIds;
+        this.modelCallListener = builder.modelCallListener;
     }
 
     public static Builder builder() {
@@ -112,6 +114,10 @@ public final class Agent {
         return clock;
     }
 
+    ModelCallListener modelCallListener() {
+        return modelCallListener;
+    }
+
     private String defaultModelName() {
         Object model = streamingModel != null ? streamingModel : chatModel;
         return model.getClass().getSimpleName();
@@ -129,6 +135,7 @@ public final class Agent {
         private String modelNote;
         private Clock clock = Clock.systemUTC();
         private Supplier<String> runIds = () -> "run_" + UUID.randomUUID().toString().replace("-", "");
+        private ModelCallListener modelCallListener;
 
         private Builder() {
         }
@@ -210,6 +217,12 @@ public final class Agent {
         /** Sets where run ids come from; the default is {@code run_} and a random UUID. */
         public Builder runIds(Supplier<String> runIds) {
             this.runIds = Objects.requireNonNull(runIds, "runIds");
+            return this;
+        }
+
+        /** Sets the listener that receives each model call once it has ended, such as a tracer; null for none. */
+        public Builder modelCallListener(ModelCallListener listener) {
+            this.modelCallListener = listener;
             return this;
         }
 

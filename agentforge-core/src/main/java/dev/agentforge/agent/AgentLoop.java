@@ -29,6 +29,7 @@ import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.langchain4j.model.output.TokenUsage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -89,7 +90,15 @@ final class AgentLoop implements Runnable {
                     .messages(List.copyOf(messages))
                     .toolSpecifications(agent.tools().specifications())
                     .build();
-            ChatResponse response = agent.streamingModel() != null ? stream(request) : call(request);
+            Instant callStart = agent.clock().instant();
+            ChatResponse response;
+            try {
+                response = agent.streamingModel() != null ? stream(request) : call(request);
+            } catch (InterruptedException | RuntimeException e) {
+                notifyModelCall(step, callStart, null, e);
+                throw e;
+            }
+            notifyModelCall(step, callStart, response, null);
             run.addUsage(usageOf(response.tokenUsage()));
 
             AiMessage message = response.aiMessage();
@@ -118,6 +127,23 @@ final class AgentLoop implements Runnable {
         fail(ErrorCodes.STEP_LIMIT_EXCEEDED, "The model was still calling tools after " + agent.maxSteps()
                 + " steps; raise the agent's maxSteps (AGENTFORGE_MAX_STEPS for a service configured from the"
                 + " environment) or give the model a narrower task", false, null);
+    }
+
+    private void notifyModelCall(int step, Instant start, ChatResponse response, Throwable error) {
+        ModelCallListener listener = agent.modelCallListener();
+        if (listener == null) {
+            return;
+        }
+        Usage usage = response == null ? Usage.ZERO : usageOf(response.tokenUsage());
+        String finishReason = response == null || response.finishReason() == null ? null : response.finishReason().name();
+        String responseModel = response == null ? null : response.modelName();
+        try {
+            listener.onModelCall(run, new ModelCallListener.ModelCall(step, agent.modelName(), start,
+                    agent.clock().instant(), usage.inputTokens(), usage.outputTokens(), finishReason, responseModel,
+                    error));
+        } catch (RuntimeException e) {
+            LOG.warn("Model call listener failed for run {}; the run goes on", runId, e);
+        }
     }
 
     private void observe(ToolOutcome outcome) {

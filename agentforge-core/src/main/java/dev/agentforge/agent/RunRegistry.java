@@ -7,16 +7,21 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runs of a service, by id. Finished runs stay readable for a retention time, then are evicted
  * with their event logs. The number of runs working at once is limited.
  */
 public final class RunRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunRegistry.class);
 
     /** How long a finished run stays readable when no retention is set. */
     public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(15);
@@ -26,6 +31,7 @@ public final class RunRegistry {
 
     private final Map<String, AgentRun> runs = new ConcurrentHashMap<>();
     private final List<Consumer<RunRequest>> admissionChecks = new CopyOnWriteArrayList<>();
+    private final List<Consumer<AgentRun>> startListeners = new CopyOnWriteArrayList<>();
     private volatile LeakDetector leaks;
     private final Duration retention;
     private final int maxActiveRuns;
@@ -61,6 +67,15 @@ public final class RunRegistry {
     }
 
     /**
+     * Adds a listener that receives each run right after it starts, such as metrics or a tracer that
+     * subscribes to {@link AgentRun#events()}. It runs on the starting thread and must return quickly;
+     * an exception it throws is logged and does not affect the run.
+     */
+    public void addStartListener(Consumer<AgentRun> listener) {
+        startListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
      * Starts a run of the agent and registers it.
      *
      * @throws TooManyRunsException if {@code maxActiveRuns} runs are already working
@@ -81,6 +96,13 @@ public final class RunRegistry {
         if (detector != null) {
             LeakDetector.Tracked tracked = detector.track("run " + run.id());
             run.result().whenComplete((result, error) -> tracked.release());
+        }
+        for (Consumer<AgentRun> listener : startListeners) {
+            try {
+                listener.accept(run);
+            } catch (RuntimeException e) {
+                LOG.warn("Run start listener failed for run {}; the run goes on", run.id(), e);
+            }
         }
         return run;
     }

@@ -1,38 +1,32 @@
 package dev.agentforge.monitor;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The readiness contributors of a service. The service is ready when every contributor is ready,
- * and a registry with no contributors is ready.
+ * The readiness contributors of a service, as checks of a {@link HealthRegistry}. The service is
+ * ready when every check is ready, and a registry with no checks is ready.
  *
- * <p>Thread-safe: contributors may be registered, removed and checked from any thread. A check
- * reads a snapshot of the contributors, sorted by name, and calls each one on the calling thread.
+ * <p>Each contributor becomes a {@link HealthCheck} through {@link HealthCheck#fromContributor(String,
+ * ReadinessContributor)}, registered with {@link HealthRegistry.Policy#LOCAL}: no cache, and not
+ * ready on the first failure, as contributors were before health checks existed. Checks registered
+ * on {@link #health()} directly take part in {@link #check()} too.
  *
- * <p>NOTE: a contributor that blocks delays the whole check, because no timeout is applied.
+ * <p>Thread-safe: contributors may be registered, removed and checked from any thread. A check runs
+ * every contributor in parallel on virtual threads and waits for each at most its timeout,
+ * {@link HealthCheck#DEFAULT_TIMEOUT} unless registered with another.
  */
 public final class ReadinessRegistry {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReadinessRegistry.class);
-
-    private final Map<String, ReadinessContributor> contributors = new ConcurrentSkipListMap<>();
-
-    // The last failure logged per contributor, so a probe that fails the same way every few seconds
-    // logs once until it recovers or fails differently.
-    private final Map<String, String> lastLoggedFailure = new ConcurrentHashMap<>();
+    private final HealthRegistry health;
 
     /**
      * The outcome of a readiness check.
      *
-     * @param ready whether every contributor is ready
-     * @param statuses the status of each contributor, sorted by name
+     * @param ready whether every check is ready and the service is not draining
+     * @param statuses the status of each check, sorted by name
      */
     public record Report(boolean ready, List<ReadinessContributor.Status> statuses) {
 
@@ -41,66 +35,64 @@ public final class ReadinessRegistry {
         }
     }
 
+    /** Creates a registry on a new {@link HealthRegistry} with its defaults. */
+    public ReadinessRegistry() {
+        this(new HealthRegistry());
+    }
+
+    /** Creates a registry on this health registry, whose checks it reports. */
+    public ReadinessRegistry(HealthRegistry health) {
+        this.health = Objects.requireNonNull(health, "health");
+    }
+
+    /** Returns the health registry behind this registry, for checks with states, details and policies. */
+    public HealthRegistry health() {
+        return health;
+    }
+
     /**
-     * Registers a contributor under a name.
+     * Registers a contributor under a name, waited for at most {@link HealthCheck#DEFAULT_TIMEOUT}.
      *
      * @throws IllegalArgumentException if the name is blank or already registered
      */
     public void register(String name, ReadinessContributor contributor) {
+        register(name, contributor, HealthCheck.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Registers a contributor under a name with a timeout.
+     *
+     * @throws IllegalArgumentException if the name is blank or already registered, or the timeout is not positive
+     */
+    public void register(String name, ReadinessContributor contributor, Duration timeout) {
         Objects.requireNonNull(contributor, "contributor");
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("A readiness contributor needs a non-blank name, got '" + name + "'");
         }
-        ReadinessContributor previous = contributors.putIfAbsent(name, contributor);
-        if (previous != null) {
-            throw new IllegalArgumentException("A readiness contributor named '" + name
-                    + "' is already registered; unregister it first or choose another name");
-        }
+        health.register(HealthCheck.fromContributor(name, timeout, contributor), HealthRegistry.Policy.LOCAL);
     }
 
-    /** Removes the contributor with this name; returns whether one was registered. */
+    /** Removes the contributor or check with this name; returns whether one was registered. */
     public boolean unregister(String name) {
-        lastLoggedFailure.remove(name);
-        return contributors.remove(name) != null;
+        return health.unregister(name);
     }
 
-    /** Returns the names of the registered contributors, sorted. */
+    /** Returns the names of the registered contributors and checks, sorted. */
     public List<String> names() {
-        return List.copyOf(contributors.keySet());
+        return health.names();
     }
 
     /**
-     * Calls every contributor. A contributor that throws or returns null counts as not ready, with
-     * the exception message or a note as its reason. The status of each carries its registered name.
+     * Runs every check and reports each as ready or not, with its message as the reason. A
+     * contributor that throws or returns null counts as not ready, with the exception message or a
+     * note as its reason, and one that does not finish in time with a note on the timeout.
      */
     public Report check() {
-        List<ReadinessContributor.Status> statuses = new ArrayList<>();
-        boolean ready = true;
-        for (Map.Entry<String, ReadinessContributor> entry : contributors.entrySet()) {
-            ReadinessContributor.Status status = checkOne(entry.getKey(), entry.getValue());
-            statuses.add(status);
-            ready &= status.ready();
+        HealthReport report = health.check();
+        List<ReadinessContributor.Status> statuses = new ArrayList<>(report.checks().size());
+        for (HealthCheckStatus status : report.checks()) {
+            statuses.add(new ReadinessContributor.Status(status.name(), status.ready(), status.message()));
         }
-        return new Report(ready, statuses);
-    }
-
-    private ReadinessContributor.Status checkOne(String name, ReadinessContributor contributor) {
-        try {
-            ReadinessContributor.Status status = contributor.check();
-            if (status == null) {
-                return ReadinessContributor.Status.notReady(name, "the readiness check returned no status");
-            }
-            lastLoggedFailure.remove(name);
-            return status.withName(name);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ReadinessContributor.Status.notReady(name, "the readiness check was interrupted");
-        } catch (Exception e) {
-            String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-            if (!message.equals(lastLoggedFailure.put(name, message))) {
-                LOG.warn("Readiness check '{}' failed; it counts as not ready until it passes", name, e);
-            }
-            return ReadinessContributor.Status.notReady(name, message);
-        }
+        return new Report(report.ready(), statuses);
     }
 }

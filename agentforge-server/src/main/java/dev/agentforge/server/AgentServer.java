@@ -4,10 +4,17 @@ import dev.agentforge.agent.Agent;
 import dev.agentforge.agent.RunRegistry;
 import dev.agentforge.agent.RunRequest;
 import dev.agentforge.event.EventCodec;
+import dev.agentforge.monitor.audit.AuditLog;
+import dev.agentforge.monitor.HealthRegistry;
+import dev.agentforge.monitor.MemoryHealthCheck;
 import dev.agentforge.monitor.ReadinessContributor;
 import dev.agentforge.monitor.ReadinessRegistry;
 import dev.agentforge.resource.LeakDetector;
 import dev.agentforge.resource.MemoryMonitor;
+import dev.agentforge.server.audit.AuditHttp;
+import dev.agentforge.server.monitor.HealthRoutes;
+import dev.agentforge.server.monitor.ServerMetrics;
+import dev.agentforge.server.monitor.ServerTelemetry;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -81,8 +88,12 @@ public final class AgentServer implements AutoCloseable {
     private final RunRegistry runRegistry;
     private final boolean ownsRunRegistry;
     private final ReadinessRegistry readiness;
+    private final HealthRoutes healthRoutes;
+    private final ServerMetrics metrics;
+    private final ServerTelemetry telemetry;
     private final MemoryMonitor memory;
     private final LeakDetector leaks;
+    private final AuditLog audit;
     private final String host;
     private final String serviceName;
     private final String modelName;
@@ -101,8 +112,12 @@ public final class AgentServer implements AutoCloseable {
             this.maxActiveRuns = builder.runRegistry.maxActiveRuns();
         }
         this.readiness = builder.readiness != null ? builder.readiness : new ReadinessRegistry();
+        this.healthRoutes = new HealthRoutes(readiness.health());
+        this.metrics = builder.metrics != null ? builder.metrics : ServerMetrics.create();
+        this.telemetry = builder.telemetry;
         this.memory = builder.memory;
         this.leaks = builder.leaks;
+        this.audit = builder.audit;
         this.host = builder.host;
         this.serviceName = builder.serviceName;
         this.modelName = builder.agent.modelName();
@@ -135,8 +150,13 @@ public final class AgentServer implements AutoCloseable {
         config.routes.get("/v1/runs/{id}/events", runRoutes::events);
         config.routes.head("/v1/runs/{id}/events", runRoutes::eventsHead);
         config.routes.post("/v1/runs/{id}/cancel", runRoutes::cancel);
-        getAndHead(config, "/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-        getAndHead(config, "/health/ready", this::ready);
+        if (builder.audit != null) {
+            AuditHttp.install(config, builder.audit, runRegistry, builder.auditHttp);
+        }
+        getAndHead(config, "/health/live", healthRoutes::live);
+        getAndHead(config, "/health/ready", healthRoutes::ready);
+        getAndHead(config, "/health", healthRoutes::details);
+        getAndHead(config, "/metrics", metrics::scrape);
 
         config.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
         config.routes.exception(Exception.class, this::internalError);
@@ -173,8 +193,16 @@ public final class AgentServer implements AutoCloseable {
         if (maxActiveRuns != null) {
             readiness.register(RUNS_READINESS_NAME, this::checkActiveRuns);
         }
+        runRegistry.addStartListener(metrics.runMetrics()::observe);
+        metrics.gauge("agentforge.sse.connections", "Open SSE event streams", runRoutes, RunRoutes::openStreams);
+        metrics.gauge("agentforge.runs.active", "Runs still working", runRegistry, RunRegistry::activeCount);
+        runRoutes.onEventWritten(metrics::eventWritten);
+        if (telemetry != null) {
+            runRegistry.addStartListener(telemetry.tracer()::observe);
+        }
         if (memory != null) {
-            readiness.register(MEMORY_READINESS_NAME, memory.readiness());
+            readiness.health().register(new MemoryHealthCheck(MEMORY_READINESS_NAME, memory),
+                    HealthRegistry.Policy.LOCAL);
             runRegistry.addAdmissionCheck(request -> memory.admitNewRun());
             memory.registerCleanup("finished-runs", runRegistry::evictFinished);
             memory.start();
@@ -191,6 +219,9 @@ public final class AgentServer implements AutoCloseable {
             }
             if (leaks != null) {
                 leaks.close();
+            }
+            if (audit != null) {
+                audit.close();
             }
             throw e;
         }
@@ -220,6 +251,16 @@ public final class AgentServer implements AutoCloseable {
     /** Returns the readiness contributors that {@code /health/ready} reports. */
     public ReadinessRegistry readiness() {
         return readiness;
+    }
+
+    /** Returns the health checks that {@code /health} and {@code /health/ready} report. */
+    public HealthRegistry health() {
+        return readiness.health();
+    }
+
+    /** Returns the metrics that {@code GET /metrics} serves. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /** Returns the number of SSE event streams open now. */
@@ -254,6 +295,13 @@ public final class AgentServer implements AutoCloseable {
         if (leaks != null) {
             leaks.close();
         }
+        metrics.close();
+        if (telemetry != null) {
+            telemetry.close();
+        }
+        if (audit != null) {
+            audit.close();
+        }
         LOG.info("AgentForge server stopped");
     }
 
@@ -279,14 +327,6 @@ public final class AgentServer implements AutoCloseable {
         body.put("routes", Routes.describe());
         body.put("documentation", DOCUMENTATION);
         ctx.json(body);
-    }
-
-    private void ready(Context ctx) {
-        ReadinessRegistry.Report report = readiness.check();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", report.ready() ? "UP" : "DOWN");
-        body.put("checks", report.statuses());
-        ctx.status(report.ready() ? 200 : 503).json(body);
     }
 
     private void notFound(Context ctx) {
@@ -344,6 +384,10 @@ public final class AgentServer implements AutoCloseable {
         private LeakDetector leaks;
         private RunRegistry runRegistry;
         private ReadinessRegistry readiness;
+        private AuditLog audit;
+        private boolean auditHttp = true;
+        private ServerMetrics metrics;
+        private ServerTelemetry telemetry;
 
         private Builder(Agent agent) {
             this.agent = Objects.requireNonNull(agent, "agent");
@@ -447,9 +491,56 @@ public final class AgentServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Records who started and cancelled runs, and each run's tool calls, in this audit log, which the
+         * server closes when it stops. docs/audit.md describes the records.
+         */
+        public Builder audit(AuditLog audit) {
+            this.audit = audit;
+            return this;
+        }
+
+        /**
+         * Sets whether {@code GET /v1/audit} and {@code GET /v1/audit/verify} are served when an audit
+         * log is set; on by default. Until the server authenticates requests, anyone who reaches the
+         * server can read the audit log through them.
+         */
+        public Builder auditHttp(boolean auditHttp) {
+            this.auditHttp = auditHttp;
+            return this;
+        }
+
         /** Uses a prepared readiness registry, to which the server adds its own contributor. */
         public Builder readiness(ReadinessRegistry readiness) {
             this.readiness = Objects.requireNonNull(readiness, "readiness");
+            return this;
+        }
+
+        /** Reports these health checks at {@code /health} and {@code /health/ready}, with the server's own added. */
+        public Builder health(HealthRegistry health) {
+            this.readiness = new ReadinessRegistry(health);
+            return this;
+        }
+
+        /**
+         * Serves these metrics at {@code GET /metrics}; by default the server creates its own. The server
+         * closes them when it stops.
+         */
+        public Builder metrics(ServerMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Records a span per run and tool call with this telemetry, and closes it when the server stops;
+         * by default no spans are recorded. A telemetry set before, such as by {@code ServerConfig.applyTo},
+         * is closed and replaced.
+         */
+        public Builder telemetry(ServerTelemetry telemetry) {
+            if (this.telemetry != null && this.telemetry != telemetry) {
+                this.telemetry.close();
+            }
+            this.telemetry = telemetry;
             return this;
         }
 

@@ -39,7 +39,11 @@ final class Routes {
             new Route("POST", "/v1/runs/{id}/cancel", "cancels a working run"),
             new Route("GET", "/health/live", "liveness: 200 while the process serves HTTP"),
             new Route("GET", "/health/ready",
-                    "readiness: 200 when every readiness check passes, else 503 with the reasons"));
+                    "readiness: 200 when every readiness check passes, else 503 with the reasons"),
+            new Route("GET", "/health", "every health check with its state, duration, last success and details;"
+                    + " 200 when ready, else 503"),
+            new Route("GET", "/metrics", "metrics in the Prometheus text format, or OpenMetrics when the Accept"
+                    + " header asks for application/openmetrics-text"));
 
     private Routes() {
     }

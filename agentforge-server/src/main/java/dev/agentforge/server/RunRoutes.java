@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ final class RunRoutes {
     private final long sseRetryMillis;
     private final Set<SseSession> openSessions = ConcurrentHashMap.newKeySet();
     private volatile LeakDetector leaks;
+    private volatile Consumer<AgentEvent> eventWritten = event -> { };
 
     RunRoutes(Agent agent, RunRegistry registry, long maxBodyBytes, Duration heartbeat, long sseRetryMillis) {
         this.agent = agent;
@@ -123,7 +125,7 @@ final class RunRoutes {
         HttpServletResponse response = ctx.res();
         setEventStreamHeaders(response);
 
-        SseSession session = new SseSession(run.id(), response.getOutputStream(), heartbeat);
+        SseSession session = new SseSession(run.id(), response.getOutputStream(), heartbeat, eventWritten);
         openSessions.add(session);
         LeakDetector.Tracked tracked = leaks == null ? null : leaks.track("the SSE stream of run " + run.id());
         LOG.debug("SSE stream of run {} opened after sequence {}", run.id(), after);
@@ -212,6 +214,11 @@ final class RunRoutes {
     /** Tracks each open SSE response with this detector. */
     void trackLeaks(LeakDetector detector) {
         this.leaks = detector;
+    }
+
+    /** Calls this listener after each event written to an SSE response, such as a delivery lag timer. */
+    void onEventWritten(Consumer<AgentEvent> listener) {
+        this.eventWritten = listener;
     }
 
     /** Returns the number of SSE responses open now. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,11 +54,13 @@ final class SseSession {
     private final Duration heartbeat;
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private final Subscriber subscriber = new Subscriber();
+    private final Consumer<AgentEvent> eventWritten;
 
-    SseSession(String runId, OutputStream out, Duration heartbeat) {
+    SseSession(String runId, OutputStream out, Duration heartbeat, Consumer<AgentEvent> eventWritten) {
         this.runId = runId;
         this.out = out;
         this.heartbeat = heartbeat;
+        this.eventWritten = eventWritten;
     }
 
     /** Asks the writing thread to end the stream, which it does after its current write. */
@@ -115,6 +118,7 @@ final class SseSession {
     private void writeEvent(AgentEvent event) throws IOException {
         String id = event.runId() + ":" + event.sequence();
         write(SseEncoder.encode(new SseEvent(id, event.type(), EventCodec.toJson(event), null)));
+        eventWritten.accept(event);
     }
 
     private void write(String block) throws IOException {

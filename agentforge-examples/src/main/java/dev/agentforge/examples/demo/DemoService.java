@@ -2,17 +2,21 @@ package dev.agentforge.examples.demo;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentforge.agent.Agent;
-import dev.agentforge.monitor.ReadinessContributor;
-import dev.agentforge.monitor.ReadinessRegistry;
+import dev.agentforge.jdbc.DatabaseHealthCheck;
+import dev.agentforge.monitor.HealthCheck;
+import dev.agentforge.monitor.HealthRegistry;
+import dev.agentforge.monitor.ToolsHealthCheck;
 import dev.agentforge.server.AgentServer;
 import dev.agentforge.server.config.ConfigException;
 import dev.agentforge.server.config.ModelFactory;
 import dev.agentforge.server.config.ServerConfig;
 import dev.agentforge.tool.Tool;
+import dev.agentforge.tool.ToolExecutor;
+import dev.agentforge.tool.ToolRegistry;
 import io.javalin.util.JavalinBindException;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +42,7 @@ public final class DemoService {
     /** The name of the readiness contributor that checks the database connection. */
     public static final String DATABASE_READINESS = "database";
 
-    private static final int DATABASE_CHECK_TIMEOUT_SECONDS = 2;
+    private static final Duration DATABASE_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     private DemoService() {
     }
@@ -140,20 +144,24 @@ public final class DemoService {
 
     private static Handle serve(ServerConfig config, ModelFactory.ModelSelection model, HikariDataSource dataSource) {
         List<Tool> tools = DemoTools.create(dataSource, Clock.systemUTC());
+        ToolExecutor executor = ToolExecutor.builder(ToolRegistry.of(tools.toArray(Tool[]::new))).build();
         Agent.Builder agent = model.applyTo(Agent.builder())
-                .tools(tools.toArray(Tool[]::new))
+                .toolExecutor(executor)
                 .maxSteps(config.maxSteps());
         if (model.scripted()) {
             agent.modelNote(DemoModel.NOTE);
         }
 
-        ReadinessRegistry readiness = new ReadinessRegistry();
-        readiness.register(DATABASE_READINESS, () -> checkDatabase(dataSource));
-        AgentServer server = config.applyTo(AgentServer.create(agent.build()))
+        HealthRegistry health = config.newHealthRegistry();
+        health.register(HealthCheck.fromContributor(DATABASE_READINESS, DATABASE_CHECK_TIMEOUT,
+                new DatabaseHealthCheck(dataSource, DATABASE_CHECK_TIMEOUT)));
+        health.register(ToolsHealthCheck.of(executor));
+        AgentServer server = config.audit().applyTo(config.applyTo(AgentServer.create(agent.build())))
                 .runRegistry(config.newRunRegistry())
-                .readiness(readiness)
+                .health(health)
                 .serviceName(SERVICE_NAME)
                 .start();
+        server.metrics().bind(executor::bindTo);
 
         String url = server.url() + "/";
         if (model.scripted()) {
@@ -163,16 +171,7 @@ public final class DemoService {
         }
         LOG.info("Start a run: curl -H 'Content-Type: application/json' -d '{\"input\": \"How much revenue did we"
                 + " make in total, with 20% VAT added?\"}' {}v1/runs", url);
-        return new Handle(server, dataSource, model);
-    }
-
-    private static ReadinessContributor.Status checkDatabase(DataSource dataSource) throws Exception {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(DATABASE_CHECK_TIMEOUT_SECONDS)
-                    ? ReadinessContributor.Status.ready(DATABASE_READINESS)
-                    : ReadinessContributor.Status.notReady(DATABASE_READINESS,
-                            "the database connection did not answer within " + DATABASE_CHECK_TIMEOUT_SECONDS + " s");
-        }
+        return new Handle(server, executor, dataSource, model);
     }
 
     private static void closeModel(ModelFactory.ModelSelection model) {
@@ -189,11 +188,14 @@ public final class DemoService {
     public static final class Handle implements AutoCloseable {
 
         private final AgentServer server;
+        private final ToolExecutor executor;
         private final HikariDataSource dataSource;
         private final ModelFactory.ModelSelection model;
         private final AtomicBoolean stopped = new AtomicBoolean();
 
-        private Handle(AgentServer server, HikariDataSource dataSource, ModelFactory.ModelSelection model) {
+        private Handle(AgentServer server, ToolExecutor executor, HikariDataSource dataSource,
+                ModelFactory.ModelSelection model) {
+            this.executor = executor;
             this.server = server;
             this.dataSource = dataSource;
             this.model = model;
@@ -219,7 +221,10 @@ public final class DemoService {
             return server;
         }
 
-        /** Stops the server, cancels its working runs, then closes the database and the model client. */
+        /**
+         * Stops the server, cancels its working runs, then closes the tool executor, the database and the
+         * model client.
+         */
         public void stop() {
             if (!stopped.compareAndSet(false, true)) {
                 return;
@@ -227,6 +232,7 @@ public final class DemoService {
             server.stop();
             // The demo passes its own run registry to the server, which leaves those runs to their owner.
             server.runRegistry().cancelAll("the demo stopped");
+            executor.close();
             dataSource.close();
             closeModel(model);
             LOG.info("AgentForge demo stopped");

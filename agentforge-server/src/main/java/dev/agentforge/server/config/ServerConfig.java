@@ -2,15 +2,19 @@ package dev.agentforge.server.config;
 
 import dev.agentforge.agent.Agent;
 import dev.agentforge.agent.RunRegistry;
+import dev.agentforge.monitor.HealthRegistry;
 import dev.agentforge.resource.LeakDetector;
 import dev.agentforge.resource.MemoryMonitor;
 import dev.agentforge.server.AgentServer;
+import dev.agentforge.server.audit.AuditSettings;
+import dev.agentforge.server.monitor.ServerTelemetry;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -42,11 +46,21 @@ import java.util.regex.Pattern;
  *     ({@code AGENTFORGE_MEMORY_HARD_LIMIT})
  * @param leakThreshold how long a run or SSE stream may stay open before it is reported as a possible
  *     leak ({@code AGENTFORGE_LEAK_THRESHOLD})
+ * @param healthMaxAge how long a health check result is reused ({@code AGENTFORGE_HEALTH_MAX_AGE})
+ * @param healthFailureThreshold how many failed runs in a row of a health check make the service not
+ *     ready once the check has passed ({@code AGENTFORGE_HEALTH_FAILURE_THRESHOLD})
+ * @param otelExport where spans go: {@code off} or {@code otlp} ({@code AGENTFORGE_OTEL_EXPORT})
+ * @param otlpEndpoint the base URL of the OTLP/HTTP collector ({@code OTEL_EXPORTER_OTLP_ENDPOINT})
+ * @param otelServiceName the {@code service.name} of the spans ({@code OTEL_SERVICE_NAME})
+ * @param audit the audit log settings ({@code AGENTFORGE_AUDIT_*}), which docs/audit.md lists
  */
 public record ServerConfig(String host, int port, ModelSpec model, String openAiApiKey, String openAiBaseUrl,
         String anthropicApiKey, String anthropicBaseUrl, long maxBodyBytes, int maxSteps, int maxActiveRuns,
         Duration runRetention, Duration sseHeartbeat, String databaseUrl, String databaseUser,
-        String databasePassword, double memorySoftLimit, double memoryHardLimit, Duration leakThreshold) {
+        String databasePassword, double memorySoftLimit, double memoryHardLimit, Duration leakThreshold,
+        Duration healthMaxAge, int healthFailureThreshold, String otelExport, String otlpEndpoint,
+        String otelServiceName,
+        AuditSettings audit) {
 
     public static final String HOST = "AGENTFORGE_HOST";
     public static final String PORT = "PORT";
@@ -66,6 +80,17 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
     public static final String MEMORY_SOFT_LIMIT = "AGENTFORGE_MEMORY_SOFT_LIMIT";
     public static final String MEMORY_HARD_LIMIT = "AGENTFORGE_MEMORY_HARD_LIMIT";
     public static final String LEAK_THRESHOLD = "AGENTFORGE_LEAK_THRESHOLD";
+    public static final String HEALTH_MAX_AGE = "AGENTFORGE_HEALTH_MAX_AGE";
+    public static final String HEALTH_FAILURE_THRESHOLD = "AGENTFORGE_HEALTH_FAILURE_THRESHOLD";
+    public static final String OTEL_EXPORT = "AGENTFORGE_OTEL_EXPORT";
+    public static final String OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public static final String OTEL_SERVICE_NAME = "OTEL_SERVICE_NAME";
+
+    /** The {@code AGENTFORGE_OTEL_EXPORT} value that records no spans, the default. */
+    public static final String OTEL_EXPORT_OFF = "off";
+
+    /** The {@code AGENTFORGE_OTEL_EXPORT} value that exports spans over OTLP/HTTP. */
+    public static final String OTEL_EXPORT_OTLP = "otlp";
 
     /** How long a run or SSE stream may stay open before it is reported, when no threshold is set. */
     public static final Duration DEFAULT_LEAK_THRESHOLD = Duration.ofMinutes(10);
@@ -171,7 +196,13 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 reader.text(DATABASE_PASSWORD, null),
                 reader.fraction(MEMORY_SOFT_LIMIT, MemoryMonitor.DEFAULT_SOFT_LIMIT),
                 reader.fraction(MEMORY_HARD_LIMIT, MemoryMonitor.DEFAULT_HARD_LIMIT),
-                reader.duration(LEAK_THRESHOLD, DEFAULT_LEAK_THRESHOLD, false));
+                reader.duration(LEAK_THRESHOLD, DEFAULT_LEAK_THRESHOLD, false),
+                reader.duration(HEALTH_MAX_AGE, HealthRegistry.DEFAULT_MAX_AGE, true),
+                reader.integer(HEALTH_FAILURE_THRESHOLD, HealthRegistry.DEFAULT_FAILURE_THRESHOLD, 1, 1000),
+                reader.otelExport(OTEL_EXPORT),
+                reader.url(OTLP_ENDPOINT, ServerTelemetry.DEFAULT_OTLP_ENDPOINT),
+                reader.text(OTEL_SERVICE_NAME, ServerTelemetry.DEFAULT_SERVICE_NAME),
+                AuditSettings.fromEnvironment(env));
     }
 
     /**
@@ -185,14 +216,37 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
 
     /**
      * Applies the server settings to a server builder: host, port, body limit, heartbeat, the limit of
-     * active runs that readiness reports on, a memory monitor with this configuration's limits, and a
-     * leak detector for runs and SSE streams.
+     * active runs that readiness reports on, a health registry with this configuration's max age and
+     * failure threshold, span export when {@code AGENTFORGE_OTEL_EXPORT=otlp}, a memory monitor with
+     * this configuration's limits, and a leak detector for runs and SSE streams.
      */
     public AgentServer.Builder applyTo(AgentServer.Builder builder) {
+        ServerTelemetry telemetry = newTelemetry();
+        if (telemetry.enabled()) {
+            builder.telemetry(telemetry);
+        }
         return builder.host(host).port(port).maxBodyBytes(maxBodyBytes).heartbeat(sseHeartbeat)
                 .maxActiveRuns(maxActiveRuns)
+                .health(newHealthRegistry())
                 .memory(newMemoryMonitor())
                 .leakDetector(LeakDetector.builder("server").threshold(leakThreshold).build());
+    }
+
+    /** Creates a health registry with this configuration's max age and failure threshold. */
+    public HealthRegistry newHealthRegistry() {
+        return new HealthRegistry(new HealthRegistry.Policy(healthFailureThreshold, healthMaxAge),
+                java.time.Clock.systemUTC());
+    }
+
+    /**
+     * Creates the telemetry that {@code AGENTFORGE_OTEL_EXPORT} selects: none for {@code off}, or an
+     * OTLP/HTTP exporter to {@code OTEL_EXPORTER_OTLP_ENDPOINT}. Pass its {@code tracer()} to
+     * {@code Agent.Builder.modelCallListener} to get model call spans too.
+     */
+    public ServerTelemetry newTelemetry() {
+        return otelExport.equals(OTEL_EXPORT_OTLP)
+                ? ServerTelemetry.otlp(otlpEndpoint, otelServiceName)
+                : ServerTelemetry.off();
     }
 
     /** Creates a memory monitor with this configuration's soft and hard limits. */
@@ -215,7 +269,10 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 + ", runRetention=" + runRetention + ", sseHeartbeat=" + sseHeartbeat
                 + ", databaseUrl=" + redactedDatabaseUrl() + ", databaseUser=" + databaseUser
                 + ", databasePassword=" + mask(databasePassword) + ", memorySoftLimit=" + memorySoftLimit
-                + ", memoryHardLimit=" + memoryHardLimit + ", leakThreshold=" + leakThreshold + "]";
+                + ", memoryHardLimit=" + memoryHardLimit + ", leakThreshold=" + leakThreshold
+                + ", healthMaxAge=" + healthMaxAge + ", healthFailureThreshold=" + healthFailureThreshold
+                + ", otelExport=" + otelExport + ", otlpEndpoint=" + otlpEndpoint
+                + ", otelServiceName=" + otelServiceName + ", audit=" + audit + "]";
     }
 
     private static String mask(String secret) {
@@ -329,6 +386,16 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 throw new ConfigException("Invalid " + name + " '" + value + "': out of range" + form);
             }
             return parsed;
+        }
+
+        String otelExport(String name) {
+            String value = text(name, OTEL_EXPORT_OFF).toLowerCase(Locale.ROOT);
+            if (!value.equals(OTEL_EXPORT_OFF) && !value.equals(OTEL_EXPORT_OTLP)) {
+                throw new ConfigException("Invalid " + name + " '" + env.get(name) + "': expected '" + OTEL_EXPORT_OFF
+                        + "' (no spans, the default) or '" + OTEL_EXPORT_OTLP + "' (export spans over OTLP/HTTP to "
+                        + OTLP_ENDPOINT + ")");
+            }
+            return value;
         }
 
         String url(String name, String defaultValue) {
