@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  */
 public final class ScriptedChatModel implements StreamingChatModel {
 
+    private static final Pattern WORD_CHUNK = Pattern.compile("\\s*\\S+|\\s+$");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private final List<Rule> rules;
     private final Function<ScriptTurn, ScriptStep> fallback;
 
@@ -180,13 +183,13 @@ public final class ScriptedChatModel implements StreamingChatModel {
         if (text == null || text.isBlank()) {
             return 0;
         }
-        return text.trim().split("\\s+").length;
+        return WHITESPACE.split(text.trim()).length;
     }
 
     // Splits text into chunks that each start with the whitespace before a word, so joining them gives the text.
     static List<String> words(String text) {
         List<String> chunks = new ArrayList<>();
-        Matcher matcher = Pattern.compile("\\s*\\S+|\\s+$").matcher(text);
+        Matcher matcher = WORD_CHUNK.matcher(text);
         while (matcher.find()) {
             chunks.add(matcher.group());
         }
