@@ -2,6 +2,7 @@ package dev.agentforge.event;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -14,12 +15,14 @@ public final class EventCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    private static final ObjectWriter WRITER = MAPPER.writerFor(AgentEvent.class);
+
     private EventCodec() {
     }
 
     /** Writes an event as one line of JSON. */
     public static String toJson(AgentEvent event) {
-        return MAPPER.writerFor(AgentEvent.class).writeValueAsString(event);
+        return WRITER.writeValueAsString(event);
     }
 
     /**

@@ -20,6 +20,7 @@ public final class CancellationToken {
     private final Object lock = new Object();
     private final List<Runnable> actions = new CopyOnWriteArrayList<>();
     private volatile String reason;
+    private volatile Registration fromParent;
 
     private CancellationToken() {
     }
@@ -32,10 +33,21 @@ public final class CancellationToken {
     /** Creates a token that is cancelled, with the same reason, when this one is. */
     public CancellationToken child() {
         CancellationToken child = new CancellationToken();
-        Registration registration = onCancel(() -> child.cancel(reason));
-        // A child cancelled on its own no longer needs its parent's action.
-        child.onCancel(registration::close);
+        child.fromParent = onCancel(() -> child.cancel(reason));
         return child;
+    }
+
+    /**
+     * Detaches a child from its parent once the work it guards is done, unless actions are still
+     * registered on it, such as the link to a child run that outlives the call. Without it, every
+     * finished child of a long-lived token, such as a run's, would keep an action on that token.
+     */
+    public void release() {
+        Registration registration = fromParent;
+        if (registration != null && actions.isEmpty()) {
+            fromParent = null;
+            registration.close();
+        }
     }
 
     /**

@@ -135,6 +135,9 @@ final class CallExecution {
                 pending.cancel();
             }
             cancelRegistration.close();
+            if (token != null) {
+                token.release();
+            }
             executor.handlerReturned(this, startedAt == null ? Duration.ZERO : Duration.between(startedAt, executor.now()));
         }
     }

@@ -64,6 +64,33 @@ class CancellationTokenTest {
     }
 
     @Test
+    void releasedChildNoLongerFollowsParent() {
+        CancellationToken parent = CancellationToken.create();
+        CancellationToken finished = parent.child();
+        finished.onCancel(() -> { }).close();
+        finished.release();
+        CancellationToken live = parent.child();
+
+        parent.cancel("run over");
+
+        assertThat(finished.isCancelled()).isFalse();
+        assertThat(live.isCancelled()).isTrue();
+    }
+
+    @Test
+    void childWithActionsStaysAttachedOnRelease() {
+        CancellationToken parent = CancellationToken.create();
+        CancellationToken child = parent.child();
+        AtomicInteger runs = new AtomicInteger();
+        child.onCancel(runs::incrementAndGet);
+
+        child.release();
+        parent.cancel("run over");
+
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
     void failingActionDoesNotStopOthers() {
         CancellationToken token = CancellationToken.create();
         AtomicInteger runs = new AtomicInteger();
