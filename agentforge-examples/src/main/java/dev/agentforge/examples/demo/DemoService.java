@@ -1,11 +1,14 @@
 package dev.agentforge.examples.demo;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.agentforge.agent.Agent;
 import dev.agentforge.jdbc.DatabaseHealthCheck;
 import dev.agentforge.monitor.HealthCheck;
 import dev.agentforge.monitor.HealthRegistry;
+import dev.agentforge.monitor.ModelHealthCheck;
 import dev.agentforge.monitor.ToolsHealthCheck;
+import dev.agentforge.resilience.CircuitBreakers;
 import dev.agentforge.server.AgentServer;
 import dev.agentforge.server.config.ConfigException;
 import dev.agentforge.server.config.ModelFactory;
@@ -83,7 +86,8 @@ public final class DemoService {
      */
     public static Handle start(Map<String, String> env) {
         ServerConfig config = ServerConfig.fromEnvironment(env);
-        ModelFactory.ModelSelection model = ModelFactory.create(config, DemoModel::create);
+        CircuitBreakers breakers = CircuitBreakers.create();
+        ModelFactory.ModelSelection model = ModelFactory.create(config, DemoModel::create, breakers);
         HikariDataSource dataSource;
         try {
             dataSource = openDatabase(config);
@@ -92,7 +96,7 @@ public final class DemoService {
             throw e;
         }
         try {
-            return serve(config, model, dataSource);
+            return serve(config, model, breakers, dataSource);
         } catch (JavalinBindException e) {
             dataSource.close();
             closeModel(model);
@@ -142,7 +146,8 @@ public final class DemoService {
         return cause;
     }
 
-    private static Handle serve(ServerConfig config, ModelFactory.ModelSelection model, HikariDataSource dataSource) {
+    private static Handle serve(ServerConfig config, ModelFactory.ModelSelection model, CircuitBreakers breakers,
+            HikariDataSource dataSource) {
         List<Tool> tools = DemoTools.create(dataSource, Clock.systemUTC());
         ToolExecutor executor = ToolExecutor.builder(ToolRegistry.of(tools.toArray(Tool[]::new))).build();
         Agent.Builder agent = model.applyTo(Agent.builder())
@@ -156,12 +161,15 @@ public final class DemoService {
         health.register(HealthCheck.fromContributor(DATABASE_READINESS, DATABASE_CHECK_TIMEOUT,
                 new DatabaseHealthCheck(dataSource, DATABASE_CHECK_TIMEOUT)));
         health.register(ToolsHealthCheck.of(executor));
+        health.register(new ModelHealthCheck(breakers, null));
         AgentServer server = config.audit().applyTo(config.applyTo(AgentServer.create(agent.build())))
                 .runRegistry(config.newRunRegistry())
                 .health(health)
                 .serviceName(SERVICE_NAME)
                 .start();
         server.metrics().bind(executor::bindTo);
+        server.metrics().bind(breakers::bindTo);
+        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(server.metrics().registry()));
 
         String url = server.url() + "/";
         if (model.scripted()) {

@@ -97,6 +97,12 @@ final class DemoHttp implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
+    /** Returns the GET response body of a path as text. */
+    String getText(String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     static List<String> types(List<SseEvent> events) {
         synchronized (events) {
             return events.stream().map(SseEvent::event).toList();

@@ -104,6 +104,24 @@ class DemoServiceTest {
     }
 
     @Test
+    void healthCoversModelAndTools() throws Exception {
+        JsonNode health = http.getJson("/health");
+
+        assertThat(health.toString()).contains("\"model\"").contains("\"tools\"");
+    }
+
+    @Test
+    void metricsCoverPoolToolsAndRuns() throws Exception {
+        http.run(QUESTION);
+
+        String metrics = http.getText("/metrics");
+
+        assertThat(metrics).contains("hikaricp_connections_active");
+        assertThat(metrics).contains("agentforge_tool_calls_total");
+        assertThat(metrics).contains("gen_ai_client_operation_duration");
+    }
+
+    @Test
     void invalidSettingStopsStartup() {
         assertThatThrownBy(() -> DemoService.start(Map.of("PORT", "0", "AGENTFORGE_MAX_STEPS", "zero")))
                 .isInstanceOf(ConfigException.class)
