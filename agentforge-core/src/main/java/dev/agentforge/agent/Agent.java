@@ -3,6 +3,7 @@ package dev.agentforge.agent;
 import dev.agentforge.tool.Tool;
 import dev.agentforge.tool.ToolExecutor;
 import dev.agentforge.tool.ToolRegistry;
+import dev.agentforge.transport.InMemoryEventLog;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import java.time.Clock;
@@ -39,6 +40,7 @@ public final class Agent {
     private final Clock clock;
     private final Supplier<String> runIds;
     private final ModelCallListener modelCallListener;
+    private final InMemoryEventLog.Retention eventLogRetention;
 
     private Agent(Builder builder) {
         this.chatModel = builder.chatModel;
@@ -53,6 +55,7 @@ public final class Agent {
         this.clock = builder.clock;
         this.runIds = builder.runIds;
         this.modelCallListener = builder.modelCallListener;
+        this.eventLogRetention = builder.eventLogRetention;
     }
 
     public static Builder builder() {
@@ -66,7 +69,7 @@ public final class Agent {
 
     /** Starts a run on its own virtual thread and returns its handle at once. */
     public AgentRun start(RunRequest request) {
-        AgentRun run = new AgentRun(runIds.get(), request, clock);
+        AgentRun run = new AgentRun(runIds.get(), request, clock, eventLogRetention);
         AgentLoop loop = new AgentLoop(this, run);
         Thread thread = Thread.ofVirtual().name("agentforge-run-" + run.id()).unstarted(loop);
         run.attach(thread);
@@ -136,6 +139,7 @@ public final class Agent {
         private Clock clock = Clock.systemUTC();
         private Supplier<String> runIds = () -> "run_" + UUID.randomUUID().toString().replace("-", "");
         private ModelCallListener modelCallListener;
+        private InMemoryEventLog.Retention eventLogRetention = InMemoryEventLog.Retention.UNLIMITED;
 
         private Builder() {
         }
@@ -223,6 +227,16 @@ public final class Agent {
         /** Sets the listener that receives each model call once it has ended, such as a tracer; null for none. */
         public Builder modelCallListener(ModelCallListener listener) {
             this.modelCallListener = listener;
+            return this;
+        }
+
+        /**
+         * Sets how many events, or estimated bytes, each run's event log keeps; by default every event.
+         * Beyond the limit the oldest events are trimmed, and a client that resumes before them gets an
+         * {@code events_lost} notice that names them.
+         */
+        public Builder eventLogRetention(InMemoryEventLog.Retention retention) {
+            this.eventLogRetention = Objects.requireNonNull(retention, "retention");
             return this;
         }
 

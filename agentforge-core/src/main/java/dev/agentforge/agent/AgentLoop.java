@@ -13,6 +13,7 @@ import dev.agentforge.model.ModelErrors;
 import dev.agentforge.model.ModelException;
 import dev.agentforge.model.openai.OpenAiCompatibleChatModel;
 import dev.agentforge.tool.ToolCall;
+import dev.agentforge.tool.ToolException;
 import dev.agentforge.tool.ToolOutcome;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
@@ -29,12 +30,14 @@ import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.langchain4j.model.output.TokenUsage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,8 +121,7 @@ final class AgentLoop implements Runnable {
                 calls.add(new ToolCall(call.id(), call.name(), call.arguments()));
                 run.emit((sequence, now) -> new Action(runId, sequence, now, call.id(), call.name(), call.arguments()));
             }
-            List<ToolOutcome> outcomes = agent.toolExecutor().executeAll(calls, runId, run.request().principal(),
-                    run.cancellation(), this::observe);
+            List<ToolOutcome> outcomes = execute(calls);
             for (int i = 0; i < outcomes.size(); i++) {
                 messages.add(ToolExecutionResultMessage.from(requests.get(i), outcomes.get(i).textForModel()));
             }
@@ -127,6 +129,57 @@ final class AgentLoop implements Runnable {
         fail(ErrorCodes.STEP_LIMIT_EXCEEDED, "The model was still calling tools after " + agent.maxSteps()
                 + " steps; raise the agent's maxSteps (AGENTFORGE_MAX_STEPS for a service configured from the"
                 + " environment) or give the model a narrower task", false, null);
+    }
+
+    // Runs the calls of one turn in call order: ask_user calls on this thread, and each stretch of
+    // other calls together through the tool executor, so observations keep the call order.
+    private List<ToolOutcome> execute(List<ToolCall> calls) throws InterruptedException {
+        AskUserTool askUser = agent.tools().find(AskUserTool.NAME).orElse(null) instanceof AskUserTool tool
+                ? tool : null;
+        if (askUser == null) {
+            return agent.toolExecutor().executeAll(calls, runId, run.request().principal(), run.cancellation(),
+                    this::observe);
+        }
+        List<ToolOutcome> outcomes = new ArrayList<>(calls.size());
+        List<ToolCall> batch = new ArrayList<>();
+        for (ToolCall call : calls) {
+            if (!call.name().equals(AskUserTool.NAME)) {
+                batch.add(call);
+                continue;
+            }
+            if (!batch.isEmpty()) {
+                outcomes.addAll(agent.toolExecutor().executeAll(List.copyOf(batch), runId,
+                        run.request().principal(), run.cancellation(), this::observe));
+                batch.clear();
+            }
+            ToolOutcome outcome = askUser(askUser, call);
+            observe(outcome);
+            outcomes.add(outcome);
+        }
+        if (!batch.isEmpty()) {
+            outcomes.addAll(agent.toolExecutor().executeAll(List.copyOf(batch), runId, run.request().principal(),
+                    run.cancellation(), this::observe));
+        }
+        return outcomes;
+    }
+
+    private ToolOutcome askUser(AskUserTool tool, ToolCall call) throws InterruptedException {
+        Instant start = agent.clock().instant();
+        String question;
+        try {
+            question = agent.tools().validate(call.name(), call.arguments()).arguments().get("question").asString();
+        } catch (ToolException e) {
+            return new ToolOutcome(call, null, e.getMessage(), Duration.between(start, agent.clock().instant()));
+        }
+        try {
+            String answer = run.awaitInput(call.id(), question, tool.timeout());
+            return new ToolOutcome(call, answer, null, Duration.between(start, agent.clock().instant()));
+        } catch (TimeoutException e) {
+            LOG.info("Run {} got no answer to call {} within {}", runId, call.id(), tool.timeout());
+            return new ToolOutcome(call, null, "The user did not answer within " + tool.timeout().toSeconds()
+                    + " s. Continue without the answer, or ask again later.",
+                    Duration.between(start, agent.clock().instant()), ToolOutcome.Status.TIMED_OUT);
+        }
     }
 
     private void notifyModelCall(int step, Instant start, ChatResponse response, Throwable error) {

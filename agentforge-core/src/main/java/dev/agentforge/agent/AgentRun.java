@@ -6,12 +6,20 @@ import dev.agentforge.event.Progress;
 import dev.agentforge.event.RunCancelled;
 import dev.agentforge.event.RunCompleted;
 import dev.agentforge.event.Usage;
+import dev.agentforge.event.WaitingInput;
 import dev.agentforge.progress.CancellationToken;
 import dev.agentforge.transport.EventLog;
 import dev.agentforge.transport.InMemoryEventLog;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +47,23 @@ public final class AgentRun {
     private volatile Instant finishedAt;
     private volatile Thread thread;
     private volatile Usage usage = Usage.ZERO;
+    private final Object inputLock = new Object();
+    private PendingInput pendingInput;
+
+    /** A question the run waits on, with the future that the answer completes. Guarded by inputLock. */
+    private record PendingInput(WaitingInput event, CompletableFuture<String> answer) {
+    }
 
     AgentRun(String id, RunRequest request, Clock clock) {
+        this(id, request, clock, InMemoryEventLog.Retention.UNLIMITED);
+    }
+
+    AgentRun(String id, RunRequest request, Clock clock, InMemoryEventLog.Retention retention) {
         this.id = id;
         this.request = request;
         this.clock = clock;
         this.startedAt = clock.instant();
-        this.log = new InMemoryEventLog(id);
+        this.log = new InMemoryEventLog(id, retention);
     }
 
     void attach(Thread thread) {
@@ -148,6 +166,81 @@ public final class AgentRun {
      */
     public Progress reportProgress(long current, Long total, String message) {
         return emit((sequence, now) -> new Progress(id, sequence, now, current, total, message));
+    }
+
+    /**
+     * Returns the {@code waiting_input} event of the question the run waits on, or empty when it waits
+     * for no answer.
+     */
+    public Optional<WaitingInput> waitingInput() {
+        synchronized (inputLock) {
+            return pendingInput == null || status.finished() ? Optional.empty() : Optional.of(pendingInput.event());
+        }
+    }
+
+    /**
+     * Delivers the user's answer to the question the run waits on, which the {@code ask_user} tool call
+     * returns to the model.
+     *
+     * @return true if the run was waiting and takes this answer, false if it waits for no answer, such as
+     *     when it has finished, another answer came first, or the wait timed out
+     */
+    public boolean provideInput(String input) {
+        Objects.requireNonNull(input, "input");
+        synchronized (inputLock) {
+            if (pendingInput == null || status.finished()) {
+                return false;
+            }
+            PendingInput pending = pendingInput;
+            pendingInput = null;
+            LOG.info("Run {} received the answer to call {}", id, pending.event().callId());
+            return pending.answer().complete(input);
+        }
+    }
+
+    /**
+     * Logs a {@code waiting_input} event and waits for {@link #provideInput}. Called on the run's thread.
+     *
+     * @throws InterruptedException if the run is cancelled while it waits
+     * @throws TimeoutException if no answer arrives within the timeout
+     * @throws CancellationException if the run has already ended
+     */
+    String awaitInput(String callId, String question, Duration timeout) throws InterruptedException, TimeoutException {
+        PendingInput pending;
+        synchronized (inputLock) {
+            if (pendingInput != null) {
+                throw new IllegalStateException("Run " + id + " already waits for the answer to call "
+                        + pendingInput.event().callId());
+            }
+            // The event is logged and the wait registered under inputLock, so an answer sent as soon as
+            // the event is seen waits for the registration in provideInput.
+            WaitingInput event = emit((sequence, now) -> new WaitingInput(id, sequence, now, callId, question));
+            if (event == null) {
+                throw new CancellationException("Run " + id + " ended before it could ask the user");
+            }
+            pending = new PendingInput(event, new CompletableFuture<>());
+            pendingInput = pending;
+        }
+        try {
+            return pending.answer().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The answer of run " + id + " failed", e.getCause());
+        } catch (TimeoutException e) {
+            synchronized (inputLock) {
+                // An answer may have arrived between the timeout and this lock.
+                String answer = pending.answer().getNow(null);
+                if (answer != null) {
+                    return answer;
+                }
+                throw e;
+            }
+        } finally {
+            synchronized (inputLock) {
+                if (pendingInput == pending) {
+                    pendingInput = null;
+                }
+            }
+        }
     }
 
     /**

@@ -17,12 +17,14 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = Action.class, name = Action.TYPE),
         @JsonSubTypes.Type(value = Observation.class, name = Observation.TYPE),
         @JsonSubTypes.Type(value = Progress.class, name = Progress.TYPE),
+        @JsonSubTypes.Type(value = WaitingInput.class, name = WaitingInput.TYPE),
         @JsonSubTypes.Type(value = ErrorEvent.class, name = ErrorEvent.TYPE),
         @JsonSubTypes.Type(value = RunCompleted.class, name = RunCompleted.TYPE),
         @JsonSubTypes.Type(value = RunCancelled.class, name = RunCancelled.TYPE)
 })
 public sealed interface AgentEvent
-        permits RunStarted, Token, Thought, Action, Observation, Progress, ErrorEvent, RunCompleted, RunCancelled {
+        permits RunStarted, Token, Thought, Action, Observation, Progress, WaitingInput, ErrorEvent, RunCompleted,
+        RunCancelled {
 
     /** The id of the run this event belongs to. */
     String runId();

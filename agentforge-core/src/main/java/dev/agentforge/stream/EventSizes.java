@@ -10,6 +10,7 @@ import dev.agentforge.event.RunCompleted;
 import dev.agentforge.event.RunStarted;
 import dev.agentforge.event.Thought;
 import dev.agentforge.event.Token;
+import dev.agentforge.event.WaitingInput;
 
 /**
  * Estimates the heap an event or notice retains: two bytes per char of its text plus a fixed object
@@ -34,6 +35,7 @@ final class EventSizes {
             case ErrorEvent e -> length(e.message()) + length(e.partialText());
             case RunCompleted e -> length(e.answer());
             case Progress e -> length(e.message());
+            case WaitingInput e -> length(e.question());
             case RunCancelled e -> length(e.reason());
         };
         return OVERHEAD_BYTES + 2 * chars;

@@ -103,10 +103,9 @@ public sealed interface StreamNotice extends StreamItem
     }
 
     /**
-     * Events that can no longer be fetched, because the event log no longer contains them.
-     *
-     * <p>NOTE: nothing sends this notice yet. The type exists so that adding it later does not break
-     * exhaustive switches over {@link StreamNotice}.
+     * Events that can no longer be fetched, because the event log no longer contains them: a stream
+     * resumed before the oldest event that the log's retention limit kept. The stream goes on with the
+     * event after {@code toSequence}.
      *
      * @param fromSequence the sequence number of the first lost event
      * @param toSequence the sequence number of the last lost event
@@ -116,6 +115,16 @@ public sealed interface StreamNotice extends StreamItem
     record EventsLost(String runId, long fromSequence, long toSequence, String reason) implements StreamNotice {
 
         public static final String TYPE = "events_lost";
+
+        /** The event log trimmed the events under its retention limit. */
+        public static final String REASON_RETENTION_LIMIT = "retention_limit";
+
+        public EventsLost {
+            if (fromSequence < 1 || toSequence < fromSequence) {
+                throw new IllegalArgumentException("Invalid lost range " + fromSequence + ".." + toSequence
+                        + ": use sequence numbers from 1 with fromSequence <= toSequence");
+            }
+        }
 
         @Override
         @JsonIgnore

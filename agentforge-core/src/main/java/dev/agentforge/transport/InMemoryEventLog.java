@@ -10,8 +10,10 @@ import dev.agentforge.event.RunCompleted;
 import dev.agentforge.event.RunStarted;
 import dev.agentforge.event.Thought;
 import dev.agentforge.event.Token;
+import dev.agentforge.event.WaitingInput;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,18 +24,66 @@ import reactor.core.publisher.FluxSink;
 /**
  * An {@link EventLog} in the heap of this process. Each stream keeps a cursor into the log and is
  * woken when an event is appended, so a slow subscriber costs the log nothing but its cursor.
+ *
+ * <p>With a {@link Retention} limit the log trims its oldest events once it holds more events or
+ * bytes than the limit allows. It never trims its newest event, so the terminal event stays.
+ * {@link #firstSequence()} then tells readers which events are gone.
  */
 public final class InMemoryEventLog implements EventLog {
 
+    /**
+     * The limits of what a log keeps. When an append goes over either limit, the oldest events are
+     * removed until the log fits again, keeping at least the newest event.
+     *
+     * @param maxEvents the maximum number of events kept, at least 1
+     * @param maxBytes the maximum estimated heap of the kept events, in bytes, at least 1; the
+     *     estimate is two bytes per char of text plus 96 bytes per event
+     */
+    public record Retention(int maxEvents, long maxBytes) {
+
+        /** Keeps every event: the default. */
+        public static final Retention UNLIMITED = new Retention(Integer.MAX_VALUE, Long.MAX_VALUE);
+
+        public Retention {
+            if (maxEvents < 1) {
+                throw new IllegalArgumentException("Invalid event log maxEvents " + maxEvents + ": use 1 or more");
+            }
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("Invalid event log maxBytes " + maxBytes + ": use 1 or more");
+            }
+        }
+
+        /** Returns a limit of this many events and no byte limit. */
+        public static Retention ofEvents(int maxEvents) {
+            return new Retention(maxEvents, Long.MAX_VALUE);
+        }
+
+        /** Returns a limit of this many estimated bytes and no event limit. */
+        public static Retention ofBytes(long maxBytes) {
+            return new Retention(Integer.MAX_VALUE, maxBytes);
+        }
+    }
+
     private final String runId;
+    private final Retention retention;
     private final List<AgentEvent> events = new ArrayList<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile long retainedBytes;
+    // The sequence number of events.get(0), or the next sequence number while the log is empty.
+    private long firstSequence = 1;
+    private long trimmedEvents;
 
+    /** Creates a log that keeps every event. */
     public InMemoryEventLog(String runId) {
+        this(runId, Retention.UNLIMITED);
+    }
+
+    /** Creates a log that trims its oldest events beyond the retention limit. */
+    public InMemoryEventLog(String runId, Retention retention) {
         this.runId = runId;
+        this.retention = Objects.requireNonNull(retention, "retention");
     }
 
     @Override
@@ -53,24 +103,77 @@ public final class InMemoryEventLog implements EventLog {
                 throw new IllegalStateException("The event log of run " + runId + " is closed; "
                         + "no event may follow the run's terminal event");
             }
-            long expected = events.size() + 1L;
+            long expected = firstSequence + events.size();
             if (event.sequence() != expected) {
                 throw new IllegalArgumentException("Event " + event.type() + " of run " + runId
                         + " has sequence number " + event.sequence() + ", expected " + expected);
             }
             events.add(event);
             retainedBytes += estimateBytes(event);
+            trimOldest(retention.maxEvents(), retention.maxBytes());
         } finally {
             lock.writeLock().unlock();
         }
         cursors.forEach(Cursor::drain);
     }
 
+    /**
+     * Removes the oldest events until at most {@code keepEvents} remain, such as for a memory cleanup,
+     * keeping at least the newest event. Returns an estimate of the bytes freed.
+     */
+    public long trimToLast(int keepEvents) {
+        lock.writeLock().lock();
+        try {
+            long before = retainedBytes;
+            trimOldest(Math.max(1, keepEvents), Long.MAX_VALUE);
+            return before - retainedBytes;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // Called with the write lock held.
+    private void trimOldest(int maxEvents, long maxBytes) {
+        int remove = 0;
+        long bytes = retainedBytes;
+        while (events.size() - remove > 1 && (events.size() - remove > maxEvents || bytes > maxBytes)) {
+            bytes -= estimateBytes(events.get(remove));
+            remove++;
+        }
+        if (remove == 0) {
+            return;
+        }
+        events.subList(0, remove).clear();
+        firstSequence += remove;
+        trimmedEvents += remove;
+        retainedBytes = bytes;
+    }
+
     @Override
     public long lastSequence() {
         lock.readLock().lock();
         try {
-            return events.size();
+            return firstSequence - 1 + events.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public long firstSequence() {
+        lock.readLock().lock();
+        try {
+            return firstSequence;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The number of events trimmed so far under the retention limit or by {@link #trimToLast}. */
+    public long trimmedEvents() {
+        lock.readLock().lock();
+        try {
+            return trimmedEvents;
         } finally {
             lock.readLock().unlock();
         }
@@ -78,13 +181,28 @@ public final class InMemoryEventLog implements EventLog {
 
     @Override
     public List<AgentEvent> after(long afterSequence) {
+        return after(afterSequence, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<AgentEvent> after(long afterSequence, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("Invalid limit " + limit + ": use 1 or more");
+        }
         lock.readLock().lock();
         try {
-            int from = (int) Math.min(Math.max(afterSequence, 0), events.size());
-            return List.copyOf(events.subList(from, events.size()));
+            int from = indexAfter(afterSequence);
+            int to = (int) Math.min(events.size(), (long) from + limit);
+            return List.copyOf(events.subList(from, to));
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    // The index of the first kept event with a sequence number greater than afterSequence. Called with a lock held.
+    private int indexAfter(long afterSequence) {
+        long index = Math.max(afterSequence, 0) + 1 - firstSequence;
+        return (int) Math.min(Math.max(index, 0), events.size());
     }
 
     @Override
@@ -119,10 +237,12 @@ public final class InMemoryEventLog implements EventLog {
         return retainedBytes;
     }
 
-    private AgentEvent eventAt(long index) {
+    // The first kept event with a sequence number greater than afterSequence, or null if none is logged yet.
+    private AgentEvent eventAfter(long afterSequence) {
         lock.readLock().lock();
         try {
-            return index < events.size() ? events.get((int) index) : null;
+            int index = indexAfter(afterSequence);
+            return index < events.size() ? events.get(index) : null;
         } finally {
             lock.readLock().unlock();
         }
@@ -139,6 +259,7 @@ public final class InMemoryEventLog implements EventLog {
             case ErrorEvent e -> length(e.message()) + length(e.partialText());
             case RunCompleted e -> length(e.answer());
             case Progress e -> length(e.message());
+            case WaitingInput e -> length(e.question());
             case RunCancelled e -> length(e.reason());
         };
         return 96 + 2 * chars;
@@ -155,12 +276,13 @@ public final class InMemoryEventLog implements EventLog {
     private final class Cursor {
         private final FluxSink<AgentEvent> sink;
         private final AtomicInteger wip = new AtomicInteger();
-        private long next;
+        // The sequence number of the last event emitted, or the start point before the first.
+        private long position;
         private boolean done;
 
         Cursor(FluxSink<AgentEvent> sink, long afterSequence) {
             this.sink = sink;
-            this.next = afterSequence;
+            this.position = afterSequence;
         }
 
         void drain() {
@@ -172,7 +294,7 @@ public final class InMemoryEventLog implements EventLog {
                 while (!done && !sink.isCancelled() && sink.requestedFromDownstream() > 0) {
                     // Read the closed flag before the event: a log closed before this read has all its events.
                     boolean closedBefore = closed;
-                    AgentEvent event = eventAt(next);
+                    AgentEvent event = eventAfter(position);
                     if (event == null) {
                         if (closedBefore) {
                             done = true;
@@ -181,10 +303,10 @@ public final class InMemoryEventLog implements EventLog {
                         }
                         break;
                     }
-                    next++;
+                    position = event.sequence();
                     sink.next(event);
                 }
-                if (!done && closed && sink.requestedFromDownstream() == 0 && next >= lastSequence()) {
+                if (!done && closed && sink.requestedFromDownstream() == 0 && position >= lastSequence()) {
                     done = true;
                     cursors.remove(this);
                     sink.complete();

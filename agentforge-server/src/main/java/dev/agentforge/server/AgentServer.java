@@ -11,14 +11,20 @@ import dev.agentforge.monitor.ReadinessContributor;
 import dev.agentforge.monitor.ReadinessRegistry;
 import dev.agentforge.resource.LeakDetector;
 import dev.agentforge.resource.MemoryMonitor;
+import dev.agentforge.server.agui.AgUiRoutes;
 import dev.agentforge.server.audit.AuditHttp;
 import dev.agentforge.server.monitor.HealthRoutes;
 import dev.agentforge.server.monitor.ServerMetrics;
 import dev.agentforge.server.monitor.ServerTelemetry;
+import dev.agentforge.server.transport.SseStreams;
+import dev.agentforge.server.transport.TransportSettings;
+import dev.agentforge.server.transport.WebSocketHub;
+import dev.agentforge.server.transport.WebSocketListener;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +92,7 @@ public final class AgentServer implements AutoCloseable {
 
     private final Javalin app;
     private final RunRoutes runRoutes;
+    private final AgUiRoutes aguiRoutes;
     private final RunRegistry runRegistry;
     private final boolean ownsRunRegistry;
     private final ReadinessRegistry readiness;
@@ -98,6 +106,7 @@ public final class AgentServer implements AutoCloseable {
     private final String serviceName;
     private final String modelName;
     private final Integer maxActiveRuns;
+    private final WebSocketHub webSockets;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private AgentServer(Builder builder) {
@@ -122,7 +131,10 @@ public final class AgentServer implements AutoCloseable {
         this.serviceName = builder.serviceName;
         this.modelName = builder.agent.modelName();
         this.runRoutes = new RunRoutes(builder.agent, runRegistry, builder.maxBodyBytes, builder.heartbeat,
-                builder.sseRetry.toMillis());
+                builder.sseRetry.toMillis(), builder.transport, Clock.systemUTC());
+        this.webSockets = new WebSocketHub(builder.agent, runRegistry, builder.transport, Clock.systemUTC(),
+                builder.webSocketListener, metrics.registry());
+        this.aguiRoutes = new AgUiRoutes(builder.agent, runRegistry, builder.heartbeat);
         this.app = Javalin.create(config -> configure(config, builder));
     }
 
@@ -150,6 +162,14 @@ public final class AgentServer implements AutoCloseable {
         config.routes.get("/v1/runs/{id}/events", runRoutes::events);
         config.routes.head("/v1/runs/{id}/events", runRoutes::eventsHead);
         config.routes.post("/v1/runs/{id}/cancel", runRoutes::cancel);
+        config.routes.post("/v1/runs/{id}/input", runRoutes::input);
+        // Jetty matches this exact path before Javalin's servlet at /*, so the WebSocket endpoint has its
+        // own servlet, with pong callbacks that Javalin's ws() handlers do not expose.
+        config.jetty.modifyServletContextHandler(handler ->
+                handler.addServlet(new ServletHolder(webSockets.servlet()), WebSocketHub.PATH));
+        JsonBodyReader aguiBody = new JsonBodyReader(builder.maxBodyBytes);
+        config.routes.post("/v1/agui", ctx -> aguiRoutes.run(ctx, aguiBody.readObject(ctx.req().getContentType(),
+                ctx.req().getContentLengthLong(), ctx.req().getInputStream())));
         if (builder.audit != null) {
             AuditHttp.install(config, builder.audit, runRegistry, builder.auditHttp);
         }
@@ -197,6 +217,14 @@ public final class AgentServer implements AutoCloseable {
         metrics.gauge("agentforge.sse.connections", "Open SSE event streams", runRoutes, RunRoutes::openStreams);
         metrics.gauge("agentforge.runs.active", "Runs still working", runRegistry, RunRegistry::activeCount);
         runRoutes.onEventWritten(metrics::eventWritten);
+        Counter sseDropped = Counter.builder("agentforge.sse.events.dropped")
+                .description("Events that SSE subscriber queues dropped for slow clients, each announced by a notice")
+                .register(metrics.registry());
+        Counter sseDisconnected = Counter.builder("agentforge.sse.subscribers.disconnected")
+                .description("SSE streams ended with a disconnected notice because the client fell too far behind")
+                .register(metrics.registry());
+        runRoutes.onStreamDrops(sseDropped::increment, sseDisconnected::increment);
+        runRegistry.addStartListener(webSockets::observe);
         if (telemetry != null) {
             runRegistry.addStartListener(telemetry.tracer()::observe);
         }
@@ -268,6 +296,16 @@ public final class AgentServer implements AutoCloseable {
         return runRoutes.openStreams();
     }
 
+    /** Returns the registry of open SSE event streams, by run and by principal. */
+    public SseStreams sseStreams() {
+        return runRoutes.streams();
+    }
+
+    /** Returns the {@code /v1/ws} endpoint with its open connections. */
+    public WebSocketHub webSockets() {
+        return webSockets;
+    }
+
     /**
      * Stops the server: it turns not ready, ends every open SSE stream, and stops Jetty. Runs that
      * are still working are cancelled when the server created its own run registry, but runs of a
@@ -280,6 +318,8 @@ public final class AgentServer implements AutoCloseable {
         }
         LOG.info("AgentForge server on {} stopping", url());
         runRoutes.closeStreams("the server is stopping");
+        webSockets.closeAll("the server is stopping");
+        aguiRoutes.closeStreams("the server is stopping");
         if (ownsRunRegistry) {
             runRegistry.cancelAll("the server stopped");
         }
@@ -388,6 +428,8 @@ public final class AgentServer implements AutoCloseable {
         private boolean auditHttp = true;
         private ServerMetrics metrics;
         private ServerTelemetry telemetry;
+        private TransportSettings transport = TransportSettings.defaults();
+        private WebSocketListener webSocketListener;
 
         private Builder(Agent agent) {
             this.agent = Objects.requireNonNull(agent, "agent");
@@ -541,6 +583,21 @@ public final class AgentServer implements AutoCloseable {
                 this.telemetry.close();
             }
             this.telemetry = telemetry;
+            return this;
+        }
+
+        /**
+         * Sets the limits of SSE streams and WebSocket connections: streams per principal, the write
+         * timeout, subscriber queues, message size, keepalive and connections.
+         */
+        public Builder transport(TransportSettings transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** Calls this listener when a {@code /v1/ws} connection opens, closes or fails; null for none. */
+        public Builder webSocketListener(WebSocketListener listener) {
+            this.webSocketListener = listener;
             return this;
         }
 

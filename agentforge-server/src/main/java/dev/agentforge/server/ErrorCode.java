@@ -33,6 +33,12 @@ public final class ErrorCode {
     /** 409: the run has already finished, so it cannot be cancelled. */
     public static final String RUN_FINISHED = "run_finished";
 
+    /** 409: the run waits for no answer, so {@code POST /v1/runs/{id}/input} cannot deliver one. */
+    public static final String RUN_NOT_WAITING = "run_not_waiting";
+
+    /** 429: the principal already holds as many open event streams as its limit allows. */
+    public static final String TOO_MANY_STREAMS = "too_many_streams";
+
     /** 413: the request body is larger than the configured limit. */
     public static final String BODY_TOO_LARGE = "body_too_large";
 

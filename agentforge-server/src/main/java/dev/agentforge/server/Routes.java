@@ -37,6 +37,12 @@ final class Routes {
             new Route("GET", "/v1/runs/{id}/events",
                     "streams a run's events as server-sent events; a Last-Event-ID header resumes after that event"),
             new Route("POST", "/v1/runs/{id}/cancel", "cancels a working run"),
+            new Route("POST", "/v1/runs/{id}/input", "answers the question a run waits on after its waiting_input"
+                    + " event; send {\"input\": \"...\"} as application/json"),
+            new Route("GET", "/v1/ws", "a WebSocket connection to start runs, answer and cancel them, and watch"
+                    + " runs through topics; docs/websocket.md describes the messages"),
+            new Route("POST", "/v1/agui", "runs the agent for an AG-UI client: send a RunAgentInput as"
+                    + " application/json, and get the run's AG-UI events as server-sent events"),
             new Route("GET", "/health/live", "liveness: 200 while the process serves HTTP"),
             new Route("GET", "/health/ready",
                     "readiness: 200 when every readiness check passes, else 503 with the reasons"),

@@ -10,23 +10,25 @@ import dev.agentforge.agent.RunResult;
 import dev.agentforge.agent.RunStatus;
 import dev.agentforge.event.AgentEvent;
 import dev.agentforge.event.ErrorEvent;
+import dev.agentforge.server.transport.SseStreams;
+import dev.agentforge.server.transport.TransportSettings;
 import io.javalin.http.Context;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
 /** The handlers of the {@code /v1/runs} routes. */
@@ -40,21 +42,33 @@ final class RunRoutes {
     /** The {@code Retry-After} value, in seconds, sent when too many runs are working. */
     static final int TOO_MANY_RUNS_RETRY_AFTER_SECONDS = 5;
 
+    /** The {@code Retry-After} value, in seconds, sent when a principal holds too many open streams. */
+    static final int TOO_MANY_STREAMS_RETRY_AFTER_SECONDS = 5;
+
     private final Agent agent;
     private final RunRegistry registry;
     private final JsonBodyReader bodyReader;
     private final Duration heartbeat;
     private final long sseRetryMillis;
-    private final Set<SseSession> openSessions = ConcurrentHashMap.newKeySet();
+    private final TransportSettings transport;
+    private final SseStreams streams;
+    private final Clock clock;
     private volatile LeakDetector leaks;
     private volatile Consumer<AgentEvent> eventWritten = event -> { };
+    private volatile LongConsumer eventsDropped = count -> { };
+    private volatile Runnable subscriberDisconnected = () -> { };
+    private volatile Consumer<AgentRun> inputReceived = run -> { };
 
-    RunRoutes(Agent agent, RunRegistry registry, long maxBodyBytes, Duration heartbeat, long sseRetryMillis) {
+    RunRoutes(Agent agent, RunRegistry registry, long maxBodyBytes, Duration heartbeat, long sseRetryMillis,
+            TransportSettings transport, Clock clock) {
         this.agent = agent;
         this.registry = registry;
         this.bodyReader = new JsonBodyReader(maxBodyBytes);
         this.heartbeat = heartbeat;
         this.sseRetryMillis = sseRetryMillis;
+        this.transport = transport;
+        this.streams = new SseStreams(transport.maxStreamsPerPrincipal());
+        this.clock = clock;
     }
 
     /** {@code POST /v1/runs}: starts a run and returns 202 with its URLs. */
@@ -108,6 +122,32 @@ final class RunRoutes {
     }
 
     /**
+     * {@code POST /v1/runs/{id}/input}: answers the question a run waits on, which its {@code ask_user}
+     * tool call returns to the model. 409 when the run waits for no answer.
+     */
+    void input(Context ctx) throws IOException {
+        AgentRun run = findRun(ctx);
+        JsonNode body = bodyReader.readObject(ctx.req().getContentType(), ctx.req().getContentLengthLong(),
+                ctx.req().getInputStream());
+        String input = JsonBodyReader.requiredText(body, "input");
+        if (!run.provideInput(input)) {
+            throw notWaiting(run);
+        }
+        inputReceived.accept(run);
+        ctx.status(202).json(view(run));
+    }
+
+    /** Returns the 409 for a run that waits for no answer, naming its status. */
+    static ApiException notWaiting(AgentRun run) {
+        String status = statusName(run.status());
+        String why = run.status().finished()
+                ? "it has already finished with status " + status
+                : "it is not waiting for input; wait for its waiting_input event";
+        return new ApiException(409, ErrorCode.RUN_NOT_WAITING, "Run " + run.id() + " cannot take input: " + why,
+                Map.of("runStatus", status), Map.of());
+    }
+
+    /**
      * {@code GET /v1/runs/{id}/events}: streams the run's events as SSE until its terminal event, or
      * returns 204 when {@code Last-Event-ID} names the terminal event or a later one, which makes a
      * browser's EventSource stop reconnecting.
@@ -120,22 +160,43 @@ final class RunRoutes {
         }
         AgentRun run = resume.run();
         long after = resume.after();
-        Flux<AgentEvent> events = run.eventsAfter(after);
+        String principal = RequestContext.principal(ctx);
 
         HttpServletResponse response = ctx.res();
-        setEventStreamHeaders(response);
-
-        SseSession session = new SseSession(run.id(), response.getOutputStream(), heartbeat, eventWritten);
-        openSessions.add(session);
+        SseSession session = new SseSession(run.id(), response.getOutputStream(), heartbeat,
+                new SseSession.Listener(eventWritten, eventsDropped, subscriberDisconnected));
+        SseStreams.Stream stream;
+        try {
+            stream = streams.register(run.id(), principal, session::stop, session::maxQueuedBytes);
+        } catch (SseStreams.LimitExceededException e) {
+            LOG.warn("Rejected an event stream of run {}: {}", run.id(), e.getMessage());
+            throw new ApiException(429, ErrorCode.TOO_MANY_STREAMS, e.getMessage(),
+                    Map.of("limit", e.limit()),
+                    Map.of("Retry-After", Integer.toString(TOO_MANY_STREAMS_RETRY_AFTER_SECONDS)));
+        }
         LeakDetector.Tracked tracked = leaks == null ? null : leaks.track("the SSE stream of run " + run.id());
         LOG.debug("SSE stream of run {} opened after sequence {}", run.id(), after);
         try {
-            session.run(events, sseRetryMillis);
+            setWriteTimeout(ctx);
+            setEventStreamHeaders(response);
+            SseSession.End end = session.run(run.log(), after, sseRetryMillis, transport.backpressure(), clock);
+            LOG.debug("SSE stream of run {} ended: {}", run.id(), end);
         } finally {
-            openSessions.remove(session);
+            stream.release();
             if (tracked != null) {
                 tracked.release();
             }
+        }
+    }
+
+    // A blocked write fails once the connection has been idle this long, which ends a client that stopped
+    // reading. Jetty's idle timeout counts writes that make progress as activity, so heartbeats keep an
+    // idle stream open.
+    private void setWriteTimeout(Context ctx) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request != null) {
+            request.getConnectionMetaData().getConnection().getEndPoint()
+                    .setIdleTimeout(transport.writeTimeout().toMillis());
         }
     }
 
@@ -221,14 +282,35 @@ final class RunRoutes {
         this.eventWritten = listener;
     }
 
+    /** Calls these listeners when a subscriber's queue drops events, and when it disconnects a subscriber. */
+    void onStreamDrops(LongConsumer dropped, Runnable disconnected) {
+        this.eventsDropped = dropped;
+        this.subscriberDisconnected = disconnected;
+    }
+
+    /** Calls this listener after a run took input through {@code POST /v1/runs/{id}/input}. */
+    void onInput(Consumer<AgentRun> listener) {
+        this.inputReceived = listener;
+    }
+
     /** Returns the number of SSE responses open now. */
     int openStreams() {
-        return openSessions.size();
+        return streams.size();
+    }
+
+    /** The registry of open SSE responses. */
+    SseStreams streams() {
+        return streams;
     }
 
     /** Ends every open SSE response. Each handler returns after its current write. */
     void closeStreams(String reason) {
-        openSessions.forEach(session -> session.stop(reason));
+        streams.stopAll(reason);
+    }
+
+    /** Returns the run's status as {@code GET /v1/runs/{id}} shows it. */
+    Map<String, Object> statusView(AgentRun run) {
+        return view(run);
     }
 
     private AgentRun findRun(Context ctx) {
@@ -295,6 +377,13 @@ final class RunRoutes {
             view.put("usage", result.usage());
             putOutcome(view, result);
         }
+        run.waitingInput().ifPresent(waiting -> {
+            Map<String, Object> question = new LinkedHashMap<>();
+            question.put("callId", waiting.callId());
+            question.put("question", waiting.question());
+            question.put("sequence", waiting.sequence());
+            view.put("waitingInput", question);
+        });
         view.put("eventsUrl", "/v1/runs/" + run.id() + "/events");
         return view;
     }

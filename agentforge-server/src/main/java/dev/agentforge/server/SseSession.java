@@ -2,155 +2,174 @@ package dev.agentforge.server;
 
 import dev.agentforge.event.AgentEvent;
 import dev.agentforge.event.EventCodec;
+import dev.agentforge.stream.BackpressurePolicy;
+import dev.agentforge.stream.StreamItem;
+import dev.agentforge.stream.StreamNotice;
+import dev.agentforge.transport.EventFeed;
+import dev.agentforge.transport.EventLog;
 import dev.agentforge.transport.SseEncoder;
 import dev.agentforge.transport.SseEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.reactivestreams.Subscription;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.BaseSubscriber;
-import reactor.core.publisher.Flux;
 
 /**
  * One open SSE response: it writes a run's events to the response output stream until the run's
- * terminal event, the client disconnects, or the server stops.
+ * terminal event, a terminal notice, a failed write, or a stop.
  *
- * <p>The request's own thread does all writing. It requests one event at a time from the run's
- * stream, and the next only after the previous one is written and flushed. So a slow client holds
- * back its own stream and nothing else. While no event arrives for
- * the heartbeat interval, the thread writes a {@code : keep-alive} comment, which also detects a
- * client that has gone: the write fails, and the subscription is cancelled.
+ * <p>The request's own thread does all writing, through an {@link EventFeed}: it reads the backlog
+ * from the run's event log at its own pace, then takes live events from a bounded queue that the
+ * appending thread fills without waiting. So a slow client holds back only its own stream, and its
+ * queue drops or coalesces events, with notices, instead of growing. Events are written with an
+ * {@code id} line, notices without one, and the stream is flushed after every block. While nothing is
+ * written for the heartbeat interval, the thread writes a {@code : keep-alive} comment, which also
+ * detects a client that has gone: the write fails, and the session ends.
  */
 final class SseSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(SseSession.class);
-    private static final String HEARTBEAT = SseEncoder.comment("keep-alive");
+    private static final byte[] HEARTBEAT = SseEncoder.comment("keep-alive").getBytes(StandardCharsets.UTF_8);
 
-    /** A signal to the writing thread: an event, the end of the stream, or a stop. */
-    private sealed interface Signal {
+    /** Counters that the session reports to. */
+    record Listener(Consumer<AgentEvent> eventWritten, LongConsumer eventsDropped, Runnable disconnected) {
     }
 
-    private record Next(AgentEvent event) implements Signal {
-    }
-
-    private record Complete() implements Signal {
-    }
-
-    private record Failed(Throwable error) implements Signal {
-    }
-
-    private record Stop(String reason) implements Signal {
+    /** How a session ended. */
+    enum End {
+        /** The run's terminal event, or a terminal notice, was written. */
+        COMPLETED,
+        /** A write failed: the client has gone, or stopped reading for longer than the write timeout. */
+        CLIENT_GONE,
+        /** {@link #stop} was called, such as by the server stopping. */
+        STOPPED,
+        /** The writing thread was interrupted. */
+        INTERRUPTED
     }
 
     private final String runId;
     private final OutputStream out;
     private final Duration heartbeat;
-    private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
-    private final Subscriber subscriber = new Subscriber();
-    private final Consumer<AgentEvent> eventWritten;
+    private final Listener listener;
+    private final Semaphore wakeups = new Semaphore(0);
+    private volatile String stopReason;
+    private volatile EventFeed feed;
 
-    SseSession(String runId, OutputStream out, Duration heartbeat, Consumer<AgentEvent> eventWritten) {
+    SseSession(String runId, OutputStream out, Duration heartbeat, Listener listener) {
         this.runId = runId;
         this.out = out;
         this.heartbeat = heartbeat;
-        this.eventWritten = eventWritten;
+        this.listener = listener;
     }
 
     /** Asks the writing thread to end the stream, which it does after its current write. */
     void stop(String reason) {
-        signals.add(new Stop(reason));
+        stopReason = reason;
+        wakeups.release();
+    }
+
+    /** The highest estimated bytes the live queue held so far, 0 before the stream turned live. */
+    long maxQueuedBytes() {
+        EventFeed current = feed;
+        return current == null ? 0 : current.maxQueuedBytes();
     }
 
     /**
-     * Writes the {@code retry} field, then each event of {@code events}, until the stream ends.
-     * Returns normally in every case. A failed write means that the client has gone, and is logged.
+     * Writes the {@code retry} field, then the run's items after {@code afterSequence}, until the stream
+     * ends. Returns how it ended. A failed write means that the client has gone, and is logged.
      */
-    void run(Flux<AgentEvent> events, long retryMillis) {
+    End run(EventLog log, long afterSequence, long retryMillis, BackpressurePolicy policy, Clock clock) {
+        EventFeed current = EventFeed.open(log, afterSequence, policy, clock, new EventFeed.Listener() {
+            @Override
+            public void onAvailable() {
+                wakeups.release();
+            }
+
+            @Override
+            public void onDropped(long count) {
+                listener.eventsDropped().accept(count);
+            }
+
+            @Override
+            public void onDisconnected() {
+                listener.disconnected().run();
+            }
+        });
+        feed = current;
         try {
-            write(SseEncoder.retry(retryMillis));
-            events.subscribe(subscriber);
-            pump();
+            write(SseEncoder.retry(retryMillis).getBytes(StandardCharsets.UTF_8));
+            return pump(current);
         } catch (IOException e) {
-            LOG.info("SSE stream of run {} closed: the client disconnected ({})", runId, e.toString());
+            LOG.info("SSE stream of run {} closed: the client disconnected or stopped reading ({})", runId,
+                    e.toString());
+            return End.CLIENT_GONE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.info("SSE stream of run {} closed: its thread was interrupted", runId);
+            return End.INTERRUPTED;
         } finally {
-            subscriber.dispose();
+            current.close();
         }
     }
 
-    private void pump() throws IOException, InterruptedException {
-        long heartbeatMillis = Math.max(1, heartbeat.toMillis());
+    private End pump(EventFeed current) throws IOException, InterruptedException {
+        long heartbeatNanos = Math.max(1, heartbeat.toNanos());
+        long lastWrite = System.nanoTime();
         while (true) {
-            Signal signal = signals.poll(heartbeatMillis, TimeUnit.MILLISECONDS);
-            switch (signal) {
-                case null -> write(HEARTBEAT);
-                case Next next -> {
-                    writeEvent(next.event());
-                    if (next.event().terminal()) {
-                        return;
-                    }
-                    subscriber.requestNext();
+            if (stopReason != null) {
+                LOG.info("SSE stream of run {} closed: {}", runId, stopReason);
+                return End.STOPPED;
+            }
+            StreamItem item = current.poll();
+            if (item != null) {
+                writeItem(item);
+                lastWrite = System.nanoTime();
+                if (item.terminal()) {
+                    return End.COMPLETED;
                 }
-                case Complete complete -> {
-                    return;
-                }
-                case Failed failed -> {
-                    LOG.error("SSE stream of run {} failed while reading the run's events", runId, failed.error());
-                    return;
-                }
-                case Stop stop -> {
-                    LOG.info("SSE stream of run {} closed: {}", runId, stop.reason());
-                    return;
-                }
+                continue;
+            }
+            if (current.finished()) {
+                return End.COMPLETED;
+            }
+            long idle = System.nanoTime() - lastWrite;
+            if (idle >= heartbeatNanos) {
+                write(HEARTBEAT);
+                lastWrite = System.nanoTime();
+                continue;
+            }
+            if (wakeups.tryAcquire(heartbeatNanos - idle, TimeUnit.NANOSECONDS)) {
+                wakeups.drainPermits();
             }
         }
     }
 
-    private void writeEvent(AgentEvent event) throws IOException {
-        String id = event.runId() + ":" + event.sequence();
-        write(SseEncoder.encode(new SseEvent(id, event.type(), EventCodec.toJson(event), null)));
-        eventWritten.accept(event);
+    private void writeItem(StreamItem item) throws IOException {
+        switch (item) {
+            case StreamItem.Event(AgentEvent event) -> {
+                String id = event.runId() + ":" + event.sequence();
+                write(SseEncoder.encode(new SseEvent(id, event.type(), EventCodec.toJson(event), null))
+                        .getBytes(StandardCharsets.UTF_8));
+                listener.eventWritten().accept(event);
+            }
+            case StreamNotice notice -> {
+                if (notice.terminal()) {
+                    LOG.info("SSE stream of run {} ends with notice {}: {}", runId, notice.type(), notice.toJson());
+                }
+                write(SseEncoder.encode(notice.toSse()).getBytes(StandardCharsets.UTF_8));
+            }
+        }
     }
 
-    private void write(String block) throws IOException {
-        out.write(block.getBytes(StandardCharsets.UTF_8));
+    private void write(byte[] block) throws IOException {
+        out.write(block);
         out.flush();
-    }
-
-    /** Moves the run's events into the signal queue, one requested event at a time. */
-    private final class Subscriber extends BaseSubscriber<AgentEvent> {
-
-        @Override
-        protected void hookOnSubscribe(Subscription subscription) {
-            subscription.request(1);
-        }
-
-        @Override
-        protected void hookOnNext(AgentEvent event) {
-            signals.add(new Next(event));
-        }
-
-        @Override
-        protected void hookOnComplete() {
-            signals.add(new Complete());
-        }
-
-        @Override
-        protected void hookOnError(Throwable error) {
-            signals.add(new Failed(error));
-        }
-
-        void requestNext() {
-            request(1);
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.agentforge.resource.MemoryMonitor;
 import dev.agentforge.server.AgentServer;
 import dev.agentforge.server.audit.AuditSettings;
 import dev.agentforge.server.monitor.ServerTelemetry;
+import dev.agentforge.server.transport.TransportSettings;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -53,6 +54,8 @@ import java.util.regex.Pattern;
  * @param otlpEndpoint the base URL of the OTLP/HTTP collector ({@code OTEL_EXPORTER_OTLP_ENDPOINT})
  * @param otelServiceName the {@code service.name} of the spans ({@code OTEL_SERVICE_NAME})
  * @param audit the audit log settings ({@code AGENTFORGE_AUDIT_*}), which docs/audit.md lists
+ * @param transport the limits of SSE streams and WebSocket connections ({@code AGENTFORGE_SSE_*},
+ *     {@code AGENTFORGE_STREAM_*} and {@code AGENTFORGE_WS_*})
  */
 public record ServerConfig(String host, int port, ModelSpec model, String openAiApiKey, String openAiBaseUrl,
         String anthropicApiKey, String anthropicBaseUrl, long maxBodyBytes, int maxSteps, int maxActiveRuns,
@@ -60,7 +63,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
         String databasePassword, double memorySoftLimit, double memoryHardLimit, Duration leakThreshold,
         Duration healthMaxAge, int healthFailureThreshold, String otelExport, String otlpEndpoint,
         String otelServiceName,
-        AuditSettings audit) {
+        AuditSettings audit, TransportSettings transport) {
 
     public static final String HOST = "AGENTFORGE_HOST";
     public static final String PORT = "PORT";
@@ -113,6 +116,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(runRetention, "runRetention");
         Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
+        Objects.requireNonNull(transport, "transport");
         if (memorySoftLimit > memoryHardLimit) {
             throw new ConfigException("Invalid " + MEMORY_SOFT_LIMIT + " " + memorySoftLimit + ": it must not be above "
                     + MEMORY_HARD_LIMIT + " " + memoryHardLimit + "; lower the soft limit or raise the hard limit");
@@ -202,7 +206,8 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 reader.otelExport(OTEL_EXPORT),
                 reader.url(OTLP_ENDPOINT, ServerTelemetry.DEFAULT_OTLP_ENDPOINT),
                 reader.text(OTEL_SERVICE_NAME, ServerTelemetry.DEFAULT_SERVICE_NAME),
-                AuditSettings.fromEnvironment(env));
+                AuditSettings.fromEnvironment(env),
+                TransportSettings.fromEnvironment(env));
     }
 
     /**
@@ -215,7 +220,8 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
     }
 
     /**
-     * Applies the server settings to a server builder: host, port, body limit, heartbeat, the limit of
+     * Applies the server settings to a server builder: host, port, body limit, heartbeat, the stream and
+     * WebSocket limits, the limit of
      * active runs that readiness reports on, a health registry with this configuration's max age and
      * failure threshold, span export when {@code AGENTFORGE_OTEL_EXPORT=otlp}, a memory monitor with
      * this configuration's limits, and a leak detector for runs and SSE streams.
@@ -225,7 +231,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
         if (telemetry.enabled()) {
             builder.telemetry(telemetry);
         }
-        return builder.host(host).port(port).maxBodyBytes(maxBodyBytes).heartbeat(sseHeartbeat)
+        return builder.host(host).port(port).maxBodyBytes(maxBodyBytes).heartbeat(sseHeartbeat).transport(transport)
                 .maxActiveRuns(maxActiveRuns)
                 .health(newHealthRegistry())
                 .memory(newMemoryMonitor())
@@ -272,7 +278,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 + ", memoryHardLimit=" + memoryHardLimit + ", leakThreshold=" + leakThreshold
                 + ", healthMaxAge=" + healthMaxAge + ", healthFailureThreshold=" + healthFailureThreshold
                 + ", otelExport=" + otelExport + ", otlpEndpoint=" + otlpEndpoint
-                + ", otelServiceName=" + otelServiceName + ", audit=" + audit + "]";
+                + ", otelServiceName=" + otelServiceName + ", audit=" + audit + ", transport=" + transport + "]";
     }
 
     private static String mask(String secret) {
