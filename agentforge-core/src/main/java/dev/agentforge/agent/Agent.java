@@ -41,8 +41,10 @@ public final class Agent {
     private final Supplier<String> runIds;
     private final ModelCallListener modelCallListener;
     private final InMemoryEventLog.Retention eventLogRetention;
+    private final RunProducer producer;
 
     private Agent(Builder builder) {
+        this.producer = builder.producer;
         this.chatModel = builder.chatModel;
         this.streamingModel = builder.streamingModel;
         this.toolExecutor = builder.toolExecutor != null
@@ -70,8 +72,8 @@ public final class Agent {
     /** Starts a run on its own virtual thread and returns its handle at once. */
     public AgentRun start(RunRequest request) {
         AgentRun run = new AgentRun(runIds.get(), request, clock, eventLogRetention);
-        AgentLoop loop = new AgentLoop(this, run);
-        Thread thread = Thread.ofVirtual().name("agentforge-run-" + run.id()).unstarted(loop);
+        Runnable body = producer != null ? new ProducedRun(this, run, producer) : new AgentLoop(this, run);
+        Thread thread = Thread.ofVirtual().name("agentforge-run-" + run.id()).unstarted(body);
         run.attach(thread);
         thread.start();
         return run;
@@ -122,7 +124,7 @@ public final class Agent {
     }
 
     private String defaultModelName() {
-        Object model = streamingModel != null ? streamingModel : chatModel;
+        Object model = producer != null ? producer : streamingModel != null ? streamingModel : chatModel;
         return model.getClass().getSimpleName();
     }
 
@@ -140,6 +142,7 @@ public final class Agent {
         private Supplier<String> runIds = () -> "run_" + UUID.randomUUID().toString().replace("-", "");
         private ModelCallListener modelCallListener;
         private InMemoryEventLog.Retention eventLogRetention = InMemoryEventLog.Retention.UNLIMITED;
+        private RunProducer producer;
 
         private Builder() {
         }
@@ -240,9 +243,21 @@ public final class Agent {
             return this;
         }
 
+        /**
+         * Makes each run's events come from the producer in place of the tool-calling loop, such as
+         * an adapter of a LangChain4j AI Service or a LangGraph4j graph. The model, tools, system
+         * prompt and step limit are then not used; the model label, clock, run ids and event log
+         * retention still apply.
+         */
+        public Builder producer(RunProducer producer) {
+            this.producer = Objects.requireNonNull(producer, "producer");
+            return this;
+        }
+
         public Agent build() {
-            if (chatModel == null && streamingModel == null) {
-                throw new IllegalStateException("No model set: call model(...) with a LangChain4j ChatModel or StreamingChatModel");
+            if (producer == null && chatModel == null && streamingModel == null) {
+                throw new IllegalStateException("No model set: call model(...) with a LangChain4j ChatModel or"
+                        + " StreamingChatModel, or producer(...) with a RunProducer");
             }
             return new Agent(this);
         }
