@@ -1,6 +1,7 @@
 package dev.agentforge.server;
 
 import dev.agentforge.agent.Agent;
+import dev.agentforge.agent.AgentRun;
 import dev.agentforge.agent.RunRegistry;
 import dev.agentforge.agent.RunRequest;
 import dev.agentforge.event.EventCodec;
@@ -25,14 +26,17 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Counter;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -72,6 +76,19 @@ public final class AgentServer implements AutoCloseable {
     /** The reconnection time sent in the {@code retry} field at the start of every SSE stream. */
     public static final Duration DEFAULT_SSE_RETRY = Duration.ofSeconds(3);
 
+    /** How long runs in flight may work on in a graceful {@link #shutdown()} when no grace period is set. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
+    /**
+     * How long {@link #shutdown()} waits, after the grace period, for the cancelled runs to end and for
+     * the event streams to deliver their {@code cancelled} event. A shutdown takes at most the grace
+     * period plus this wait, plus the moments Jetty takes to stop.
+     */
+    public static final Duration SHUTDOWN_CANCEL_WAIT = Duration.ofSeconds(5);
+
+    /** The reason that readiness reports and that open SSE streams carry while the server shuts down. */
+    public static final String SHUTDOWN_REASON = "the server is shutting down";
+
     /** The name of the readiness contributor that reports whether this server accepts requests. */
     public static final String READINESS_NAME = "http-server";
 
@@ -87,6 +104,9 @@ public final class AgentServer implements AutoCloseable {
     /** The pointer to the route documentation in the index at {@code GET /}. */
     static final String DOCUMENTATION = "docs/http-api.md in the AgentForge repository describes every route,"
             + " its request and response bodies, and its error codes";
+
+    // How long stop() waits for open streams to write their closing frames.
+    private static final Duration STREAM_CLOSE_WAIT = Duration.ofSeconds(2);
 
     private static final String ERROR_WRITTEN = "agentforge.errorWritten";
 
@@ -107,6 +127,8 @@ public final class AgentServer implements AutoCloseable {
     private final String modelName;
     private final Integer maxActiveRuns;
     private final WebSocketHub webSockets;
+    private final Duration shutdownGrace;
+    private final Drain drain = new Drain();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private AgentServer(Builder builder) {
@@ -130,6 +152,7 @@ public final class AgentServer implements AutoCloseable {
         this.host = builder.host;
         this.serviceName = builder.serviceName;
         this.modelName = builder.agent.modelName();
+        this.shutdownGrace = builder.shutdownGrace;
         this.runRoutes = new RunRoutes(builder.agent, runRegistry, builder.maxBodyBytes, builder.heartbeat,
                 builder.sseRetry.toMillis(), builder.transport, Clock.systemUTC());
         this.webSockets = new WebSocketHub(builder.agent, runRegistry, builder.transport, Clock.systemUTC(),
@@ -165,8 +188,11 @@ public final class AgentServer implements AutoCloseable {
         config.routes.post("/v1/runs/{id}/input", runRoutes::input);
         // Jetty matches this exact path before Javalin's servlet at /*, so the WebSocket endpoint has its
         // own servlet, with pong callbacks that Javalin's ws() handlers do not expose.
-        config.jetty.modifyServletContextHandler(handler ->
-                handler.addServlet(new ServletHolder(webSockets.servlet()), WebSocketHub.PATH));
+        config.jetty.modifyServletContextHandler(handler -> {
+            handler.addServlet(new ServletHolder(webSockets.servlet()), WebSocketHub.PATH);
+            handler.addFilter(new FilterHolder(drain.rejectingFilter()), WebSocketHub.PATH,
+                    EnumSet.of(DispatcherType.REQUEST));
+        });
         JsonBodyReader aguiBody = new JsonBodyReader(builder.maxBodyBytes);
         config.routes.post("/v1/agui", ctx -> aguiRoutes.run(ctx, aguiBody.readObject(ctx.req().getContentType(),
                 ctx.req().getContentLengthLong(), ctx.req().getInputStream())));
@@ -213,6 +239,7 @@ public final class AgentServer implements AutoCloseable {
         if (maxActiveRuns != null) {
             readiness.register(RUNS_READINESS_NAME, this::checkActiveRuns);
         }
+        runRegistry.addAdmissionCheck(drain::admit);
         runRegistry.addStartListener(metrics.runMetrics()::observe);
         metrics.gauge("agentforge.sse.connections", "Open SSE event streams", runRoutes, RunRoutes::openStreams);
         metrics.gauge("agentforge.runs.active", "Runs still working", runRegistry, RunRegistry::activeCount);
@@ -306,6 +333,76 @@ public final class AgentServer implements AutoCloseable {
         return webSockets;
     }
 
+    /** Returns whether a graceful {@link #shutdown()} has begun. */
+    public boolean draining() {
+        return drain.active();
+    }
+
+    /** Returns how long runs in flight may work on in a graceful {@link #shutdown()}. */
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
+    /** Shuts the server down gracefully with the grace period of {@link Builder#shutdownGrace}. */
+    public void shutdown() {
+        shutdown(shutdownGrace);
+    }
+
+    /**
+     * Shuts the server down gracefully, as a process does on SIGTERM, and returns once it has stopped:
+     * <ol>
+     *   <li>{@code /health/ready} returns 503 with {@code draining} at once, and new runs get 503
+     *       {@code shutting_down} with {@code Retry-After}, while the server still serves other requests;</li>
+     *   <li>every open SSE stream gets a {@code retry} field and the reason as a comment, and ends, so its
+     *       client reconnects, and every WebSocket connection is closed with 1001 (going away);</li>
+     *   <li>runs in flight get up to {@code grace} to finish, and those still working then are cancelled
+     *       with a reason that names the grace period, which the audit log records;</li>
+     *   <li>after at most {@link #SHUTDOWN_CANCEL_WAIT} for the cancelled runs and the streams opened
+     *       meanwhile to end, {@link #stop()} stops the server.</li>
+     * </ol>
+     * Runs of a registry passed to {@link Builder#runRegistry} are cancelled too. Calling it again, or
+     * after {@link #stop()}, does nothing.
+     */
+    public void shutdown(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw new IllegalArgumentException("grace must be zero or a positive duration, got " + grace);
+        }
+        if (stopped.get() || !drain.start()) {
+            return;
+        }
+        readiness.health().startDraining(SHUTDOWN_REASON);
+        LOG.info("AgentForge server on {} shutting down: not ready, new runs get 503, open streams are closed,"
+                + " and {} runs in flight get up to {} to finish", url(), Drain.working(runRegistry).size(), grace);
+        runRoutes.closeStreams(SHUTDOWN_REASON);
+        webSockets.closeAll(SHUTDOWN_REASON);
+        aguiRoutes.closeStreams(SHUTDOWN_REASON);
+        try {
+            List<AgentRun> unfinished = Drain.awaitRuns(runRegistry, grace);
+            long waitStart = System.nanoTime();
+            if (unfinished.isEmpty()) {
+                LOG.info("Every run finished within the shutdown grace period of {}", grace);
+            } else {
+                String reason = "the server shut down before the run finished: the shutdown grace period of "
+                        + grace + " (AGENTFORGE_SHUTDOWN_GRACE) ended";
+                LOG.warn("Cancelling {} runs still working after the shutdown grace period of {}: {}",
+                        unfinished.size(), grace, unfinished.stream().map(AgentRun::id).toList());
+                unfinished.forEach(run -> run.cancel(reason));
+                Drain.awaitRuns(runRegistry, SHUTDOWN_CANCEL_WAIT);
+            }
+            // Streams opened during the drain end by themselves after their run's last event. The wait lets
+            // them write it, because stop() ends every stream at once.
+            Duration left = SHUTDOWN_CANCEL_WAIT.minusNanos(System.nanoTime() - waitStart);
+            if (!Drain.awaitZero(this::openStreams, left.isNegative() ? Duration.ZERO : left)) {
+                LOG.warn("{} SSE streams were still open {} after the runs ended; they are closed now",
+                        openStreams(), SHUTDOWN_CANCEL_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("The graceful shutdown was interrupted, so the server stops now");
+        }
+        stop();
+    }
+
     /**
      * Stops the server: it turns not ready, ends every open SSE stream, and stops Jetty. Runs that
      * are still working are cancelled when the server created its own run registry, but runs of a
@@ -320,6 +417,12 @@ public final class AgentServer implements AutoCloseable {
         runRoutes.closeStreams("the server is stopping");
         webSockets.closeAll("the server is stopping");
         aguiRoutes.closeStreams("the server is stopping");
+        // Each stream writes its closing frame on its own request thread; stopping Jetty first would cut it.
+        try {
+            Drain.awaitZero(() -> runRoutes.openStreams() + aguiRoutes.openStreams(), STREAM_CLOSE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (ownsRunRegistry) {
             runRegistry.cancelAll("the server stopped");
         }
@@ -430,6 +533,7 @@ public final class AgentServer implements AutoCloseable {
         private ServerTelemetry telemetry;
         private TransportSettings transport = TransportSettings.defaults();
         private WebSocketListener webSocketListener;
+        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
 
         private Builder(Agent agent) {
             this.agent = Objects.requireNonNull(agent, "agent");
@@ -592,6 +696,19 @@ public final class AgentServer implements AutoCloseable {
          */
         public Builder transport(TransportSettings transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * Sets how long runs in flight may work on in a graceful {@link AgentServer#shutdown()} before they
+         * are cancelled, by default {@link #DEFAULT_SHUTDOWN_GRACE}. Zero cancels them at once.
+         */
+        public Builder shutdownGrace(Duration shutdownGrace) {
+            if (shutdownGrace == null || shutdownGrace.isNegative()) {
+                throw new IllegalArgumentException("shutdownGrace must be zero or a positive duration, got "
+                        + shutdownGrace);
+            }
+            this.shutdownGrace = shutdownGrace;
             return this;
         }
 

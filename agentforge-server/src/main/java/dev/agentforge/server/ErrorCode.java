@@ -51,6 +51,12 @@ public final class ErrorCode {
     /** 503: the heap is above the hard memory limit, so new runs are rejected until usage falls. */
     public static final String MEMORY_LIMIT_EXCEEDED = "memory_limit_exceeded";
 
+    /**
+     * 503: the server is shutting down, so it starts no new runs; retry after the {@code Retry-After}
+     * header's seconds, when the request reaches another replica.
+     */
+    public static final String SHUTTING_DOWN = "shutting_down";
+
     /** 500: an unexpected failure inside the server, whose log has the details. */
     public static final String INTERNAL_ERROR = "internal_error";
 

@@ -69,7 +69,10 @@ final class SseSession {
         this.listener = listener;
     }
 
-    /** Asks the writing thread to end the stream, which it does after its current write. */
+    /**
+     * Asks the writing thread to end the stream, which it does after its current write: it writes the
+     * {@code retry} field and the reason as a comment, then ends the response.
+     */
     void stop(String reason) {
         stopReason = reason;
         wakeups.release();
@@ -104,8 +107,9 @@ final class SseSession {
         });
         feed = current;
         try {
-            write(SseEncoder.retry(retryMillis).getBytes(StandardCharsets.UTF_8));
-            return pump(current);
+            byte[] retry = SseEncoder.retry(retryMillis).getBytes(StandardCharsets.UTF_8);
+            write(retry);
+            return pump(current, retry);
         } catch (IOException e) {
             LOG.info("SSE stream of run {} closed: the client disconnected or stopped reading ({})", runId,
                     e.toString());
@@ -119,12 +123,17 @@ final class SseSession {
         }
     }
 
-    private End pump(EventFeed current) throws IOException, InterruptedException {
+    private End pump(EventFeed current, byte[] retry) throws IOException, InterruptedException {
         long heartbeatNanos = Math.max(1, heartbeat.toNanos());
         long lastWrite = System.nanoTime();
         while (true) {
-            if (stopReason != null) {
-                LOG.info("SSE stream of run {} closed: {}", runId, stopReason);
+            String reason = stopReason;
+            if (reason != null) {
+                // The retry field again sets the reconnection time for the client's reconnect, and the
+                // comment records why the stream ended.
+                write(retry);
+                write(SseEncoder.comment(reason).getBytes(StandardCharsets.UTF_8));
+                LOG.info("SSE stream of run {} closed: {}", runId, reason);
                 return End.STOPPED;
             }
             StreamItem item = current.poll();

@@ -42,6 +42,13 @@ public final class DemoService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoService.class);
 
+    /**
+     * The environment variable that makes every demo tool wait this long before it runs: an ISO-8601
+     * duration or a whole number of seconds. It is for tests only, which need a run to stay in flight,
+     * and is unset by default.
+     */
+    public static final String TOOL_DELAY = "AGENTFORGE_DEMO_TOOL_DELAY";
+
     /** The name of the readiness contributor that checks the database connection. */
     public static final String DATABASE_READINESS = "database";
 
@@ -54,7 +61,8 @@ public final class DemoService {
     public static final String SERVICE_NAME = "AgentForge demo";
 
     /**
-     * Starts the demo from the process environment; a JVM shutdown hook stops it. A setting that
+     * Starts the demo from the process environment; a JVM shutdown hook, which SIGTERM runs, shuts it
+     * down gracefully with {@link Handle#shutdown()}. A setting that
      * stops the start is logged as one line, with its cause at DEBUG, and exits with status 2.
      */
     public static void main(String[] args) {
@@ -63,7 +71,7 @@ public final class DemoService {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Handle started = running.get();
             if (started != null) {
-                started.stop();
+                started.shutdown();
             }
         }, "agentforge-shutdown"));
         try {
@@ -86,6 +94,7 @@ public final class DemoService {
      */
     public static Handle start(Map<String, String> env) {
         ServerConfig config = ServerConfig.fromEnvironment(env);
+        Duration toolDelay = toolDelay(env.get(TOOL_DELAY));
         CircuitBreakers breakers = CircuitBreakers.create();
         ModelFactory.ModelSelection model = ModelFactory.create(config, DemoModel::create, breakers);
         HikariDataSource dataSource;
@@ -96,7 +105,7 @@ public final class DemoService {
             throw e;
         }
         try {
-            return serve(config, model, breakers, dataSource);
+            return serve(config, model, breakers, dataSource, toolDelay);
         } catch (JavalinBindException e) {
             dataSource.close();
             closeModel(model);
@@ -146,9 +155,33 @@ public final class DemoService {
         return cause;
     }
 
+    // Parses AGENTFORGE_DEMO_TOOL_DELAY: null when unset or blank.
+    private static Duration toolDelay(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String text = value.strip();
+        String expected = "; expected an ISO-8601 duration such as PT5S, or a whole number of seconds (0 or more)";
+        Duration delay;
+        try {
+            delay = text.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(text))
+                    : Duration.parse(text);
+        } catch (RuntimeException e) {
+            throw new ConfigException("Invalid " + TOOL_DELAY + " '" + value + "'" + expected);
+        }
+        if (delay.isNegative()) {
+            throw new ConfigException("Invalid " + TOOL_DELAY + " '" + value + "': negative" + expected);
+        }
+        return delay;
+    }
+
     private static Handle serve(ServerConfig config, ModelFactory.ModelSelection model, CircuitBreakers breakers,
-            HikariDataSource dataSource) {
+            HikariDataSource dataSource, Duration toolDelay) {
         List<Tool> tools = DemoTools.create(dataSource, Clock.systemUTC());
+        if (toolDelay != null) {
+            LOG.warn("Every tool call waits {} first ({}), a setting for tests only", toolDelay, TOOL_DELAY);
+            tools = DemoTools.delayed(tools, toolDelay);
+        }
         ToolExecutor executor = ToolExecutor.builder(ToolRegistry.of(tools.toArray(Tool[]::new))).build();
         Agent.Builder agent = model.applyTo(Agent.builder())
                 .toolExecutor(executor)
@@ -244,6 +277,19 @@ public final class DemoService {
             dataSource.close();
             closeModel(model);
             LOG.info("AgentForge demo stopped");
+        }
+
+        /**
+         * Shuts the demo down gracefully, as on SIGTERM: the server drains with
+         * {@link AgentServer#shutdown()}, whose runs in flight get {@code AGENTFORGE_SHUTDOWN_GRACE} to
+         * finish, then the tool executor, the database and the model client are closed.
+         */
+        public void shutdown() {
+            if (stopped.get()) {
+                return;
+            }
+            server.shutdown();
+            stop();
         }
 
         @Override

@@ -2,12 +2,17 @@ package dev.agentforge.examples.demo;
 
 import dev.agentforge.jdbc.SqlQueryTool;
 import dev.agentforge.tool.Tool;
+import dev.agentforge.tool.ToolContext;
+import dev.agentforge.tool.ToolSettings;
 import dev.agentforge.tool.builtin.CalculatorTool;
 import dev.agentforge.tool.builtin.CurrentTimeTool;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
+import tools.jackson.databind.JsonNode;
 
 /** The demo agent's tools: {@code sql_query} over the demo database, {@code calculator} and {@code current_time}. */
 public final class DemoTools {
@@ -37,5 +42,42 @@ public final class DemoTools {
                 .schemaDescription(schema + "\n" + REVENUE_DEFINITION)
                 .build();
         return List.of(sqlQuery, new CalculatorTool(), new CurrentTimeTool(clock));
+    }
+
+    /**
+     * Returns the tools, each made to wait {@code delay} before it runs. It exists for tests that need
+     * a run to stay in flight, such as the graceful shutdown tests; cancelling the run interrupts the wait.
+     */
+    public static List<Tool> delayed(List<Tool> tools, Duration delay) {
+        return tools.stream().<Tool>map(tool -> new DelayedTool(tool, delay)).toList();
+    }
+
+    private record DelayedTool(Tool tool, Duration delay) implements Tool {
+
+        @Override
+        public String name() {
+            return tool.name();
+        }
+
+        @Override
+        public String description() {
+            return tool.description();
+        }
+
+        @Override
+        public JsonNode parameters() {
+            return tool.parameters();
+        }
+
+        @Override
+        public Object execute(JsonNode arguments, ToolContext context) throws Exception {
+            Thread.sleep(delay);
+            return tool.execute(arguments, context);
+        }
+
+        @Override
+        public Optional<ToolSettings> settings() {
+            return tool.settings();
+        }
     }
 }

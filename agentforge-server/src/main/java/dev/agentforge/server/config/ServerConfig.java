@@ -56,6 +56,8 @@ import java.util.regex.Pattern;
  * @param audit the audit log settings ({@code AGENTFORGE_AUDIT_*}), which docs/audit.md lists
  * @param transport the limits of SSE streams and WebSocket connections ({@code AGENTFORGE_SSE_*},
  *     {@code AGENTFORGE_STREAM_*} and {@code AGENTFORGE_WS_*})
+ * @param shutdownGrace how long runs in flight may work on in a graceful shutdown before they are
+ *     cancelled ({@code AGENTFORGE_SHUTDOWN_GRACE})
  */
 public record ServerConfig(String host, int port, ModelSpec model, String openAiApiKey, String openAiBaseUrl,
         String anthropicApiKey, String anthropicBaseUrl, long maxBodyBytes, int maxSteps, int maxActiveRuns,
@@ -63,7 +65,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
         String databasePassword, double memorySoftLimit, double memoryHardLimit, Duration leakThreshold,
         Duration healthMaxAge, int healthFailureThreshold, String otelExport, String otlpEndpoint,
         String otelServiceName,
-        AuditSettings audit, TransportSettings transport) {
+        AuditSettings audit, TransportSettings transport, Duration shutdownGrace) {
 
     public static final String HOST = "AGENTFORGE_HOST";
     public static final String PORT = "PORT";
@@ -88,6 +90,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
     public static final String OTEL_EXPORT = "AGENTFORGE_OTEL_EXPORT";
     public static final String OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public static final String OTEL_SERVICE_NAME = "OTEL_SERVICE_NAME";
+    public static final String SHUTDOWN_GRACE = "AGENTFORGE_SHUTDOWN_GRACE";
 
     /** The {@code AGENTFORGE_OTEL_EXPORT} value that records no spans, the default. */
     public static final String OTEL_EXPORT_OFF = "off";
@@ -117,6 +120,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
         Objects.requireNonNull(runRetention, "runRetention");
         Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (memorySoftLimit > memoryHardLimit) {
             throw new ConfigException("Invalid " + MEMORY_SOFT_LIMIT + " " + memorySoftLimit + ": it must not be above "
                     + MEMORY_HARD_LIMIT + " " + memoryHardLimit + "; lower the soft limit or raise the hard limit");
@@ -207,7 +211,8 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 reader.url(OTLP_ENDPOINT, ServerTelemetry.DEFAULT_OTLP_ENDPOINT),
                 reader.text(OTEL_SERVICE_NAME, ServerTelemetry.DEFAULT_SERVICE_NAME),
                 AuditSettings.fromEnvironment(env),
-                TransportSettings.fromEnvironment(env));
+                TransportSettings.fromEnvironment(env),
+                reader.duration(SHUTDOWN_GRACE, AgentServer.DEFAULT_SHUTDOWN_GRACE, true));
     }
 
     /**
@@ -221,7 +226,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
 
     /**
      * Applies the server settings to a server builder: host, port, body limit, heartbeat, the stream and
-     * WebSocket limits, the limit of
+     * WebSocket limits, the shutdown grace period, the limit of
      * active runs that readiness reports on, a health registry with this configuration's max age and
      * failure threshold, span export when {@code AGENTFORGE_OTEL_EXPORT=otlp}, a memory monitor with
      * this configuration's limits, and a leak detector for runs and SSE streams.
@@ -232,6 +237,7 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
             builder.telemetry(telemetry);
         }
         return builder.host(host).port(port).maxBodyBytes(maxBodyBytes).heartbeat(sseHeartbeat).transport(transport)
+                .shutdownGrace(shutdownGrace)
                 .maxActiveRuns(maxActiveRuns)
                 .health(newHealthRegistry())
                 .memory(newMemoryMonitor())
@@ -278,7 +284,8 @@ public record ServerConfig(String host, int port, ModelSpec model, String openAi
                 + ", memoryHardLimit=" + memoryHardLimit + ", leakThreshold=" + leakThreshold
                 + ", healthMaxAge=" + healthMaxAge + ", healthFailureThreshold=" + healthFailureThreshold
                 + ", otelExport=" + otelExport + ", otlpEndpoint=" + otlpEndpoint
-                + ", otelServiceName=" + otelServiceName + ", audit=" + audit + ", transport=" + transport + "]";
+                + ", otelServiceName=" + otelServiceName + ", audit=" + audit + ", transport=" + transport
+                + ", shutdownGrace=" + shutdownGrace + "]";
     }
 
     private static String mask(String secret) {
