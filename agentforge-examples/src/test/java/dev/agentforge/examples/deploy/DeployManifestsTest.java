@@ -80,6 +80,8 @@ class DeployManifestsTest {
             for (Map<String, Object> document : documents) {
                 if (file.startsWith(KUBERNETES)) {
                     assertThat(document).as("a Kubernetes object in %s", file).containsKeys("apiVersion", "kind");
+                } else if (file.startsWith(DEPLOY.resolve("ci"))) {
+                    assertThat(document).as("a CI pipeline %s", file).isNotEmpty();
                 } else {
                     assertThat(document).as("a compose file %s", file).containsKey("services");
                 }
