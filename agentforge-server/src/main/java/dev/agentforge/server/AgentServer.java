@@ -372,7 +372,7 @@ public final class AgentServer implements AutoCloseable {
         }
         readiness.health().startDraining(SHUTDOWN_REASON);
         LOG.info("AgentForge server on {} shutting down: not ready, new runs get 503, open streams are closed,"
-                + " and {} runs in flight get up to {} to finish", url(), Drain.working(runRegistry).size(), grace);
+                + " and the runs in flight ({}) get up to {} to finish", url(), Drain.working(runRegistry).size(), grace);
         runRoutes.closeStreams(SHUTDOWN_REASON);
         webSockets.closeAll(SHUTDOWN_REASON);
         aguiRoutes.closeStreams(SHUTDOWN_REASON);
@@ -384,8 +384,8 @@ public final class AgentServer implements AutoCloseable {
             } else {
                 String reason = "the server shut down before the run finished: the shutdown grace period of "
                         + grace + " (AGENTFORGE_SHUTDOWN_GRACE) ended";
-                LOG.warn("Cancelling {} runs still working after the shutdown grace period of {}: {}",
-                        unfinished.size(), grace, unfinished.stream().map(AgentRun::id).toList());
+                LOG.warn("Cancelling the runs still working after the shutdown grace period of {}: {}",
+                        grace, unfinished.stream().map(AgentRun::id).toList());
                 unfinished.forEach(run -> run.cancel(reason));
                 Drain.awaitRuns(runRegistry, SHUTDOWN_CANCEL_WAIT);
             }

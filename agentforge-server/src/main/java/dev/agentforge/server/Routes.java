@@ -43,6 +43,9 @@ final class Routes {
                     + " runs through topics; docs/websocket.md describes the messages"),
             new Route("POST", "/v1/agui", "runs the agent for an AG-UI client: send a RunAgentInput as"
                     + " application/json, and get the run's AG-UI events as server-sent events"),
+            new Route("GET", "/v1/audit", "audit records by actor, action, time range and run id, as JSON or CSV;"
+                    + " served when the audit log is on and AGENTFORGE_AUDIT_HTTP is true (docs/audit.md)"),
+            new Route("GET", "/v1/audit/verify", "verifies the audit log's hash chain and anchor"),
             new Route("GET", "/health/live", "liveness: 200 while the process serves HTTP"),
             new Route("GET", "/health/ready",
                     "readiness: 200 when every readiness check passes, else 503 with the reasons"),

@@ -383,7 +383,7 @@ class AgentServerTest {
             assertThat(route.get("description").asString()).as("description of %s", route).isNotBlank();
         }
         assertThat(routes).containsExactly("GET /", "POST /v1/runs", "GET /v1/runs/{id}", "GET /v1/runs/{id}/events",
-                "POST /v1/runs/{id}/cancel", "POST /v1/runs/{id}/input", "GET /v1/ws", "POST /v1/agui", "GET /health/live", "GET /health/ready", "GET /health",
+                "POST /v1/runs/{id}/cancel", "POST /v1/runs/{id}/input", "GET /v1/ws", "POST /v1/agui", "GET /v1/audit", "GET /v1/audit/verify", "GET /health/live", "GET /health/ready", "GET /health",
                 "GET /metrics");
     }
 

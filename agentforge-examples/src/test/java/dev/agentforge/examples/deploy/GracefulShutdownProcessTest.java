@@ -120,7 +120,7 @@ class GracefulShutdownProcessTest {
                 grace.toMillis());
 
         assertExitsWithin(grace.plus(EXIT_MARGIN), signalled);
-        assertThat(output()).contains("Cancelling 1 runs still working after the shutdown grace period");
+        assertThat(output()).contains("Cancelling the runs still working after the shutdown grace period");
         String audit = auditText();
         assertThat(audit).contains("\"run.cancel\"");
         assertThat(audit).contains("the server shut down before the run finished");
