@@ -208,8 +208,13 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
 
     /** Sends an error, then closes the connection with 1008. */
     void protocolViolation(String message) {
+        protocolViolation(null, message);
+    }
+
+    /** Sends an error that carries the message's request id, if it had one, then closes with 1008. */
+    void protocolViolation(String requestId, String message) {
         LOG.info("WebSocket connection {} sent an invalid message: {}", id, message);
-        send(WsProtocol.error(null, "invalid_message", message));
+        send(WsProtocol.error(requestId, "invalid_message", message));
         close(StatusCode.POLICY_VIOLATION, message);
     }
 

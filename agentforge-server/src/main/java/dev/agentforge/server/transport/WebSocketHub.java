@@ -169,7 +169,7 @@ public final class WebSocketHub {
         try {
             message = WsProtocol.parse(text);
         } catch (WsProtocol.ProtocolViolation e) {
-            connection.protocolViolation(e.getMessage());
+            connection.protocolViolation(e.id(), e.getMessage());
             return;
         } catch (WsProtocol.InvalidMessage e) {
             connection.send(WsProtocol.error(e.id(), e.code(), e.getMessage()));

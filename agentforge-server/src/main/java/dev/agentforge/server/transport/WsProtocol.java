@@ -81,8 +81,20 @@ final class WsProtocol {
      * closes the connection with 1008 after it.
      */
     static final class ProtocolViolation extends Exception {
+        private final String id;
+
         ProtocolViolation(String message) {
+            this(null, message);
+        }
+
+        ProtocolViolation(String id, String message) {
             super(message);
+            this.id = id;
+        }
+
+        /** The request id of the message, when it could be read, so the error can carry it. */
+        String id() {
+            return id;
         }
     }
 
@@ -131,8 +143,8 @@ final class WsProtocol {
             case "resume" -> new Resume(id, text(node, id, "runId"), sequence(node, id, "after", true));
             case "subscribe" -> new Subscribe(id, topic(node, id), sequence(node, id, "after", false));
             case "unsubscribe" -> new Unsubscribe(id, topic(node, id));
-            default -> throw new ProtocolViolation("Unknown message type '" + type + "'; use start, input, cancel,"
-                    + " resume, subscribe or unsubscribe");
+            default -> throw new ProtocolViolation(id, "Unknown message type '" + type + "'; use start, input,"
+                    + " cancel, resume, subscribe or unsubscribe");
         };
     }
 

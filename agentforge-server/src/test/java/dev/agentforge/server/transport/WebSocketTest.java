@@ -186,6 +186,19 @@ class WebSocketTest {
     }
 
     @Test
+    void unknownTypeErrorKeepsRequestId() throws Exception {
+        AgentServer server = start(TransportSettings.defaults());
+        Client client = connect(server);
+
+        client.send("{\"type\": \"bogus_kind\", \"id\": \"x\"}");
+
+        JsonNode error = client.next();
+        assertThat(error.get("code").asString()).isEqualTo("invalid_message");
+        assertThat(error.get("id").asString()).isEqualTo("x");
+        assertThat(client.closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1008);
+    }
+
+    @Test
     void unreadableMessageClosesWith1008() throws Exception {
         AgentServer server = start(TransportSettings.defaults());
         Client client = connect(server);
