@@ -86,15 +86,19 @@ class ProducedRunTest {
         AtomicBoolean completed = new AtomicBoolean();
         AtomicReference<Token> lateToken = new AtomicReference<>();
         AtomicBoolean lateFailure = new AtomicBoolean(true);
+        java.util.concurrent.CountDownLatch producerReturned = new java.util.concurrent.CountDownLatch(1);
         Agent agent = Agent.builder()
                 .producer(driver -> {
                     completed.set(driver.complete("first"));
                     lateToken.set(driver.token("late"));
                     lateFailure.set(driver.fail(ErrorCodes.MODEL_ERROR, "late", false, null));
+                    producerReturned.countDown();
                 })
                 .build();
 
         List<AgentEvent> events = eventsOf(agent.start("hello"));
+        // The stream ends when complete() closes the log, which can be before the producer goes on.
+        assertThat(producerReturned.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
         assertThat(events).extracting(AgentEvent::type).containsExactly("run_started", "done");
         assertThat(completed).isTrue();
