@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * is not reachable. When the environment variable CI is {@code true} the class runs anyway, and
  * {@link #requireAvailable()} fails it.
  */
-final class PostgresTestDatabase implements ExecutionCondition {
+public final class PostgresTestDatabase implements ExecutionCondition {
 
-    static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
-    static final String USER = "postgres";
+    public static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    public static final String USER = "postgres";
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTestDatabase.class);
 
@@ -44,7 +44,7 @@ final class PostgresTestDatabase implements ExecutionCondition {
     }
 
     /** Fails the calling test class when PostgreSQL is not reachable. */
-    static void requireAvailable() {
+    public static void requireAvailable() {
         String problem = problem();
         if (problem != null) {
             fail(problem + (isCi() ? " CI=true, so the tests fail instead of being skipped." : ""));
@@ -52,19 +52,19 @@ final class PostgresTestDatabase implements ExecutionCondition {
     }
 
     /** Creates a schema with a unique name and returns the name. */
-    static String createSchema(String prefix) throws SQLException {
+    public static String createSchema(String prefix) throws SQLException {
         String schema = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute("CREATE SCHEMA " + schema);
         return schema;
     }
 
     /** Drops a schema created by {@link #createSchema} with everything in it. */
-    static void dropSchema(String schema) throws SQLException {
+    public static void dropSchema(String schema) throws SQLException {
         execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
 
     /** Returns the URL of the test database with {@code schema} as the current schema. */
-    static String urlWithSchema(String schema) {
+    public static String urlWithSchema(String schema) {
         return URL + "?currentSchema=" + schema;
     }
 

@@ -3,6 +3,7 @@ package dev.agentforge.examples.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.agentforge.jdbc.PostgresTestDatabase;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

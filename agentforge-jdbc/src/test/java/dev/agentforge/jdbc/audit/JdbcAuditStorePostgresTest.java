@@ -1,5 +1,6 @@
 package dev.agentforge.jdbc.audit;
 
+import dev.agentforge.jdbc.PostgresTestDatabase;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -7,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.ds.PGSimpleDataSource;
 
-@ExtendWith(AuditPostgresDatabase.class)
+@ExtendWith(PostgresTestDatabase.class)
 class JdbcAuditStorePostgresTest extends JdbcAuditStoreContract {
 
     private String schema;
@@ -15,18 +16,18 @@ class JdbcAuditStorePostgresTest extends JdbcAuditStoreContract {
 
     @BeforeEach
     void createSchema() throws SQLException {
-        AuditPostgresDatabase.requireAvailable();
-        schema = AuditPostgresDatabase.createSchema();
+        PostgresTestDatabase.requireAvailable();
+        schema = PostgresTestDatabase.createSchema("audit_test");
         dataSource = new PGSimpleDataSource();
-        dataSource.setURL(AuditPostgresDatabase.URL);
-        dataSource.setUser(AuditPostgresDatabase.USER);
+        dataSource.setURL(PostgresTestDatabase.URL);
+        dataSource.setUser(PostgresTestDatabase.USER);
         dataSource.setCurrentSchema(schema);
     }
 
     @AfterEach
     void dropSchema() throws SQLException {
         if (schema != null) {
-            AuditPostgresDatabase.dropSchema(schema);
+            PostgresTestDatabase.dropSchema(schema);
         }
     }
 
