@@ -124,11 +124,14 @@ public final class Agent {
     }
 
     private String defaultModelName() {
-        Object model = producer != null ? producer : streamingModel != null ? streamingModel : chatModel;
+        if (producer != null) {
+            return producer.getClass().getSimpleName();
+        }
+        Object model = streamingModel != null ? streamingModel : chatModel;
         return model.getClass().getSimpleName();
     }
 
-    /** Builds an {@link Agent}. A model is required; everything else has a default. */
+    /** Builds an {@link Agent}. A model or a producer is required, and everything else has a default. */
     public static final class Builder {
         private ChatModel chatModel;
         private StreamingChatModel streamingModel;

@@ -103,7 +103,7 @@ public final class AgentRun {
     }
 
     /**
-     * Returns an estimate of the heap this run retains, in bytes: its event log, which holds every
+     * Returns an estimate of the heap this run retains, in bytes: its event log, which contains every
      * token, tool result and answer of the run. The JVM counts no allocation per virtual thread, so
      * this counts what the run keeps rather than what it allocated.
      */

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *       {@code db} permit, from the start of its handler until the handler returns.
  *   <li><b>Queue.</b> A call that cannot start waits in one queue shared by all pools, ordered by
  *       priority with aging (see {@link ToolPriority}). A call that finds the queue full is rejected
- *       with an outcome that says so.
+ *       with an outcome that explains why.
  *   <li><b>Timeouts.</b> When a call's timeout passes, its outcome is "timed out" at once, its
  *       {@link ToolContext#cancellation()} token is cancelled and its handler is interrupted.
  *   <li><b>Retry.</b> A tool whose settings have a {@link dev.agentforge.resilience.RetryPolicy} is

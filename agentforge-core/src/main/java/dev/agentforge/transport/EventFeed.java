@@ -21,7 +21,7 @@ import reactor.core.publisher.BaseSubscriber;
  * <p>The backlog never passes through the queue, so a client that resumes far behind is not
  * disconnected for it. The feed turns live once a page comes back empty: it then subscribes to the log
  * after the last event read, so no event is skipped or repeated at the switch. When the log no longer
- * holds events the client has not received, because its retention limit trimmed them, the feed returns
+ * contains events the client has not received, because its retention limit trimmed them, the feed returns
  * a {@link StreamNotice.EventsLost} notice in their place.
  *
  * <p>{@link #poll} is for one writer thread. The live side calls the listener from the thread that

@@ -51,10 +51,10 @@ public final class AlertManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertManager.class);
 
-    /** The pseudo-label that holds the rule name, for silences. */
+    /** The pseudo-label that contains the rule name, for silences. */
     public static final String ALERTNAME = "alertname";
 
-    /** The pseudo-label that holds the severity, for silences. */
+    /** The pseudo-label that contains the severity, for silences. */
     public static final String SEVERITY = "severity";
 
     private record Route(AlertChannel channel, Severity minimum) {

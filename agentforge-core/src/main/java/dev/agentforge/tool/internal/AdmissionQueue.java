@@ -81,7 +81,7 @@ public final class AdmissionQueue<T> {
             this.permits = permits;
         }
 
-        /** The call this ticket stands for. */
+        /** The call this ticket represents. */
         public T owner() {
             return owner;
         }
